@@ -1,0 +1,1 @@
+"""Kerasense's rule knowledge as TOML data; this file only makes the folder a package."""

@@ -1,0 +1,163 @@
+"""Architecture rules: the kind of data against the layers that process it."""
+
+from __future__ import annotations
+
+import ast
+
+from kerasense.checks.context import Context
+from kerasense.facts.model import Layer, Model
+from kerasense.findings import Related
+
+_AXES = {
+    2: "(batch, features)",
+    3: "(batch, steps, features)",
+    4: "(batch, height, width, channels)",
+    5: "(batch, frames or depth, height, width, channels)",
+}
+_CONVOLUTIONAL = {"conv1d", "conv2d", "conv3d", "convlstm"}
+
+
+def axes(rank: int) -> str:
+    return _AXES.get(rank, f"{rank} axes")
+
+
+def modality_of(model: Model) -> tuple[str | None, str | None]:
+    """The kind of data the model sees, and what says so."""
+    if model.modality is not None:
+        return model.modality, model.modality_origin
+    families = {layer.family for layer in model.layers}
+    if "image_preprocessing" in families:
+        return "image", "its image preprocessing layers"
+    if "text_preprocessing" in families or "embedding" in families:
+        return "text", "its Embedding or TextVectorization layer"
+    if model.input_rank == 4:
+        return "image", "an input of shape (height, width, channels)"
+    return None, None
+
+
+def check_architecture(model: Model, context: Context) -> None:
+    _ranks(model, context)
+    modality, origin = modality_of(model)
+    families = {layer.family for layer in model.layers}
+    readable = all(layer.spec is not None for layer in model.layers)
+    if modality == "image" and readable and "dense" in families and not (
+        families & _CONVOLUTIONAL
+    ):
+        _image_through_dense(model, origin, context)
+    if readable:
+        _preference(model, modality, origin, families, context)
+    for head in model.heads:
+        core = head.layer
+        if core.family != "dense":
+            continue
+        if core.sequences_from is not None:
+            recurrent = core.sequences_from
+            context.report(
+                "KS207",
+                recurrent.range,
+                f"{recurrent.name} returns its whole sequence (return_sequences=True) "
+                f"straight into the head {core.name}, which then predicts once per step "
+                "instead of once per sequence.",
+                [context.fixes.drop_return_sequences(
+                    recurrent.inner if recurrent.inner else recurrent)],
+                [Related(core.range, "the head")],
+            )
+        elif core.input_rank is not None and core.input_rank > 2:
+            context.report(
+                "KS206",
+                core.range,
+                f"The head {core.name} receives {axes(core.input_rank)} and acts on the last "
+                "axis only, so it predicts once per position, not once per sample. Put "
+                "Flatten or global pooling before it.",
+                [context.fixes.insert_flatten(model, head)],
+            )
+
+
+def _ranks(model: Model, context: Context) -> None:
+    for index, layer in enumerate(model.layers):
+        spec, rank = layer.spec, layer.input_rank
+        if spec is None or rank is None or spec.accepts(rank):
+            continue
+        expected = spec.rank if spec.rank is not None else spec.min_rank or 0
+        _rank_finding(model, layer, rank, expected, index == 0, context)
+        return
+
+
+def _rank_finding(model: Model, layer: Layer, rank: int, expected: int, first: bool,
+                  context: Context) -> None:
+    family = layer.family
+    base = f"{layer.name} expects {axes(expected)} but receives {axes(rank)}"
+    shape_node = model.input_shape_node
+    accepts_without_batch = layer.spec is not None and layer.spec.accepts(rank - 1)
+    if first and shape_node is not None and _leading_none(shape_node) and accepts_without_batch:
+        context.report(
+            "KS205",
+            layer.range,
+            f"{base}: the input shape seems to include the batch axis. input_shape and "
+            "Input(shape=...) describe one sample; Keras adds the batch axis itself.",
+            [context.fixes.drop_batch_axis(shape_node)],
+        )
+        return
+    if expected == 4 and family in ("conv2d", "pooling") and rank == 3:
+        context.report(
+            "KS202",
+            layer.range,
+            f"{base}. Data shaped (steps, features) is a sequence: use Conv1D and 1D "
+            "pooling, or reshape images to (height, width, channels).",
+        )
+    elif family == "recurrent" and rank >= 4:
+        context.report(
+            "KS203",
+            layer.range,
+            f"{base}. Recurrent layers read (steps, features): process images with "
+            "Conv2D, or wrap a per-frame convnet in TimeDistributed before the recurrent "
+            "layer.",
+        )
+    elif expected == 4 and rank == 5:
+        context.report(
+            "KS204",
+            layer.range,
+            f"{base}. Video and volumes have one axis more than images: use Conv3D, or "
+            "apply the 2D layers to every frame with TimeDistributed.",
+        )
+    else:
+        context.report("KS205", layer.range, f"{base}.")
+
+
+def _leading_none(node: ast.expr) -> bool:
+    return (
+        isinstance(node, ast.Tuple | ast.List)
+        and bool(node.elts)
+        and isinstance(node.elts[0], ast.Constant)
+        and node.elts[0].value is None
+    )
+
+
+def _image_through_dense(model: Model, origin: str | None, context: Context) -> None:
+    image = context.knowledge.modalities["image"]
+    context.report(
+        "KS201",
+        model.range,
+        f"This model sees images ({origin}) through Dense layers only. {image.explanation}",
+    )
+
+
+def _preference(model: Model, modality: str | None, origin: str | None,
+                families: set[str | None], context: Context) -> None:
+    if modality not in ("text", "sound", "timeseries"):
+        return
+    table = context.knowledge.modalities[modality]
+    preferred = table.networks[0]
+    present = [n for n in table.networks if n in families]
+    if not present or preferred in families:
+        return
+    used = present[0]
+    first = next(layer for layer in model.layers if layer.family == used)
+    title = context.knowledge.families[preferred][0]
+    context.report(
+        "KS208",
+        first.range,
+        f"For {table.title.lower()} ({origin}), {title.lower()} are the first choice and "
+        f"{context.knowledge.families[used][0].lower()} the alternative. "
+        f"{table.explanation}",
+    )

@@ -1,0 +1,1 @@
+"""The command line: ``kerasense check``, ``kerasense serve`` and ``kerasense docs``."""

@@ -1,0 +1,163 @@
+"""``kerasense`` entry point: argument parsing and the ``check`` command."""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import sys
+from pathlib import Path
+
+from kerasense import __version__
+from kerasense.cli import files, report
+from kerasense.config import Config, ConfigError, find_pyproject, load_pyproject
+from kerasense.engine import Analysis, analyze
+from kerasense.findings import Finding, Range, Severity
+from kerasense.knowledge import knowledge
+from kerasense.source.reading import Unreadable, read_source
+from kerasense.source.text import apply_edits
+
+logger = logging.getLogger(__name__)
+
+EXIT_CLEAN, EXIT_FINDINGS, EXIT_USAGE = 0, 1, 2
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="kerasense",
+        description="Static checks for Keras models: heads, losses, labels, architectures.",
+    )
+    parser.add_argument("--version", action="version", version=f"kerasense {__version__}")
+    commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    check = commands.add_parser("check", help="check Python files and folders")
+    check.add_argument("paths", nargs="+", type=Path, metavar="PATH")
+    check.add_argument("--format", choices=("text", "json"), default="text")
+    check.add_argument("--select", type=_code_list, default=None,
+                       help="only these rule codes or prefixes, comma-separated")
+    check.add_argument("--ignore", type=_code_list, default=None,
+                       help="skip these rule codes or prefixes, comma-separated")
+    check.add_argument("--config", type=Path, default=None,
+                       help="pyproject.toml to read [tool.kerasense] from "
+                            "(default: the nearest one above the current folder)")
+    check.add_argument("--fix", action="store_true",
+                       help="apply the preferred fix of each finding, rewriting files")
+
+    serve = commands.add_parser("serve", help="run the language server (stdio by default)")
+    serve.add_argument("--tcp", metavar="HOST:PORT", default=None,
+                       help="listen on a TCP socket instead of stdio")
+    serve.add_argument("--log-level", default="info",
+                       choices=("error", "warning", "info", "debug"))
+
+    docs = commands.add_parser("docs", help="write one Markdown page per rule")
+    docs.add_argument("folder", type=Path)
+    return parser
+
+
+def _code_list(text: str) -> tuple[str, ...]:
+    return tuple(code.strip().upper() for code in text.split(",") if code.strip())
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = _parser()
+    args = parser.parse_args(argv)
+    try:
+        if args.command == "check":
+            return check(args)
+        if args.command == "serve":
+            from kerasense.cli.serve import serve
+
+            return serve(args.tcp, args.log_level)
+        if args.command == "docs":
+            from kerasense.cli.ruledocs import write_rule_pages
+
+            written = write_rule_pages(args.folder)
+            print(f"Wrote {len(written)} rule pages to {args.folder}")
+            return EXIT_CLEAN
+    except ConfigError as error:
+        print(f"kerasense: {error}", file=sys.stderr)
+        return EXIT_USAGE
+    except KeyboardInterrupt:
+        return EXIT_USAGE
+    except Exception:  # the exit code must say "internal failure", not "findings"
+        logger.exception("internal error")
+        print("kerasense: internal error (see the traceback above); please report it",
+              file=sys.stderr)
+        return EXIT_USAGE
+    return EXIT_USAGE
+
+
+def _config(args: argparse.Namespace) -> Config:
+    path = args.config or find_pyproject(Path.cwd())
+    config = load_pyproject(path) if path is not None else Config()
+    unknown = [c for c in (*(args.select or ()), *(args.ignore or ()))
+               if not any(code.startswith(c) for code in knowledge().rules)]
+    if unknown:
+        raise ConfigError(f"unknown rule code: {', '.join(unknown)}")
+    return config.merged(Config(select=args.select or (), ignore=args.ignore or ()))
+
+
+def check(args: argparse.Namespace) -> int:
+    config = _config(args)
+    missing = [str(path) for path in args.paths if not path.exists()]
+    if missing:
+        print(f"kerasense: no such file or folder: {', '.join(missing)}", file=sys.stderr)
+        return EXIT_USAGE
+
+    located: list[report.Located] = []
+    count = 0
+    for path in files.discover(args.paths):
+        count += 1
+        for finding in check_file(path, config, fix=args.fix):
+            located.append(report.Located(str(path), finding))
+
+    if args.format == "json":
+        print(report.as_json(located))
+    else:
+        if located:
+            print(report.as_text(located))
+        print(report.summary(located, count))
+    failing = any(item.finding.severity <= Severity.WARNING for item in located)
+    return EXIT_FINDINGS if failing else EXIT_CLEAN
+
+
+def check_file(path: Path, config: Config, fix: bool = False) -> list[Finding]:
+    text = read_source(path)
+    if isinstance(text, Unreadable):
+        rule = knowledge().rule("KS002")
+        if not config.enabled(rule.code):
+            return []
+        return [Finding(rule.code, config.severity_of(rule.code, rule.severity),
+                        f"Cannot check this file: {text.reason}.", Range.point(0, 0))]
+    analysis = analyze(text, path=str(path), config=config)
+    if fix and analysis.findings:
+        analysis = _apply_fixes(path, text, analysis, config)
+    return analysis.findings
+
+
+def _apply_fixes(path: Path, text: str, analysis: Analysis, config: Config) -> Analysis:
+    """Apply preferred fixes one at a time, re-analysing after each, until none is left.
+
+    A fix whose finding survives it is not applied again, so the loop always ends.
+    Files that are not UTF-8 are left alone: rewriting them could break their encoding.
+    """
+    try:
+        if path.read_bytes().decode("utf-8").lstrip("\ufeff") != text:
+            return analysis
+    except (OSError, UnicodeDecodeError):
+        return analysis
+    original = text
+    tried: set[tuple[str, Range]] = set()
+    while True:
+        pending = [(finding, fix) for finding in analysis.findings for fix in finding.fixes
+                   if fix.preferred and (finding.code, finding.range) not in tried]
+        if not pending:
+            break
+        finding, fix = pending[0]
+        tried.add((finding.code, finding.range))
+        updated = apply_edits(text, fix.edits)
+        candidate = analyze(updated, path=str(path), config=config)
+        if candidate.syntax_error is None:
+            text, analysis = updated, candidate
+    if text != original:
+        path.write_text(text, encoding="utf-8", newline="")
+    return analysis

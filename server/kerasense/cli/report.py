@@ -1,0 +1,70 @@
+"""Printing findings as text lines or as JSON."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+
+from kerasense.findings import Finding, Fix, Range, Severity
+
+
+@dataclass(frozen=True)
+class Located:
+    """A finding with the file it belongs to."""
+
+    path: str
+    finding: Finding
+
+
+def _span(range_: Range) -> dict[str, int]:
+    return {
+        "line": range_.start.line + 1,
+        "column": range_.start.column + 1,
+        "end_line": range_.end.line + 1,
+        "end_column": range_.end.column + 1,
+    }
+
+
+def _fix(fix: Fix) -> dict[str, object]:
+    return {
+        "title": fix.title,
+        "preferred": fix.preferred,
+        "edits": [{**_span(edit.range), "new_text": edit.new_text} for edit in fix.edits],
+    }
+
+
+def as_json(items: list[Located]) -> str:
+    rows = [
+        {
+            "path": item.path,
+            **_span(item.finding.range),
+            "code": item.finding.code,
+            "severity": item.finding.severity.label,
+            "message": item.finding.message,
+            "fixes": [_fix(fix) for fix in item.finding.fixes],
+        }
+        for item in items
+    ]
+    return json.dumps(rows, indent=2, ensure_ascii=False)
+
+
+def as_text(items: list[Located]) -> str:
+    lines = []
+    for item in items:
+        start = item.finding.range.start
+        lines.append(
+            f"{item.path}:{start.line + 1}:{start.column + 1}: {item.finding.code} "
+            f"{item.finding.severity.label}: {item.finding.message}"
+        )
+    return "\n".join(lines)
+
+
+def summary(items: list[Located], files: int) -> str:
+    counts = {severity: 0 for severity in Severity}
+    for item in items:
+        counts[item.finding.severity] += 1
+    if not items:
+        return f"No problems in {files} file{'s' if files != 1 else ''}."
+    parts = [f"{count} {severity.label}{'s' if count != 1 and severity.label != 'information' else ''}"
+             for severity, count in counts.items() if count]
+    return f"Found {', '.join(parts)} in {files} file{'s' if files != 1 else ''}."

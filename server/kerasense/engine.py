@@ -1,0 +1,100 @@
+"""The one entry point of the analysis: text in, findings with fixes out."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from kerasense.checks import run_checks
+from kerasense.config import Config
+from kerasense.facts.model import Model
+from kerasense.facts.reader import read_models
+from kerasense.findings import Finding, Range
+from kerasense.knowledge import knowledge
+from kerasense.source.text import SourceText
+from kerasense.syntax.names import ImportMap
+from kerasense.syntax.parse import SyntaxProblem, parse
+
+_SUPPRESS = re.compile(r"#\s*kerasense:\s*ignore(?:\[(?P<codes>[^\]]*)\])?", re.IGNORECASE)
+
+
+@dataclass
+class Analysis:
+    source: SourceText
+    findings: list[Finding] = field(default_factory=list)
+    models: list[Model] = field(default_factory=list)
+    syntax_error: Finding | None = None
+    imports: ImportMap | None = None
+
+
+def analyze(text: str, *, path: str | None = None, config: Config | None = None) -> Analysis:
+    """Analyse one Python source text. Never raises for any input text."""
+    config = config or Config()
+    source = SourceText(text)
+    tree = parse(source)
+    if isinstance(tree, SyntaxProblem):
+        finding = syntax_finding(source, tree)
+        analysis = Analysis(source=source, syntax_error=finding)
+        if config.enabled(finding.code):
+            analysis.findings = [finding]
+        return analysis
+
+    facts = read_models(tree, source)
+    findings = [_configured(f, config) for f in run_checks(facts, source)]
+    kept = [f for f in findings if config.enabled(f.code) and not _suppressed(f, source)]
+    kept.sort(key=lambda f: (f.range.start, f.code))
+    return Analysis(source=source, findings=_unique(kept), models=facts.models,
+                    imports=facts.imports)
+
+
+def syntax_finding(source: SourceText, problem: SyntaxProblem) -> Finding:
+    rule = knowledge().rule("KS001")
+    line = source.line(problem.position.line)
+    column = min(problem.position.column, len(line))
+    end = len(line) if column >= len(line) else column + 1
+    return Finding(
+        code=rule.code,
+        severity=rule.severity,
+        message=f"Syntax error: {problem.message}",
+        range=Range.of(problem.position.line, column, problem.position.line, end),
+    )
+
+
+def _configured(finding: Finding, config: Config) -> Finding:
+    severity = config.severity_of(finding.code, finding.severity)
+    if severity == finding.severity:
+        return finding
+    return Finding(
+        code=finding.code,
+        severity=severity,
+        message=finding.message,
+        range=finding.range,
+        fixes=finding.fixes,
+        related=finding.related,
+        data=finding.data,
+    )
+
+
+def _suppressed(finding: Finding, source: SourceText) -> bool:
+    for line_index in {finding.range.start.line, finding.range.end.line}:
+        match = _SUPPRESS.search(source.line(line_index))
+        if match is None:
+            continue
+        codes = match.group("codes")
+        if codes is None:
+            return True
+        wanted = {c.strip().upper() for c in codes.split(",") if c.strip()}
+        if finding.code in wanted:
+            return True
+    return False
+
+
+def _unique(findings: list[Finding]) -> list[Finding]:
+    seen: set[tuple[str, Range, str]] = set()
+    unique = []
+    for finding in findings:
+        key = (finding.code, finding.range, finding.message)
+        if key not in seen:
+            seen.add(key)
+            unique.append(finding)
+    return unique

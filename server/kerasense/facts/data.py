@@ -1,0 +1,134 @@
+"""The data a model sees: Keras datasets and loaders, label encodings, class counts."""
+
+from __future__ import annotations
+
+import ast
+import re
+from collections.abc import Callable
+
+from kerasense.facts.keras_objects import call_arguments
+from kerasense.facts.model import Labels, Model
+from kerasense.facts.values import (
+    UNKNOWN,
+    ArrayValue,
+    Const,
+    DatasetValue,
+    Ref,
+    Sequence,
+    Value,
+    const_int,
+    const_shape,
+    const_str,
+)
+from kerasense.knowledge import Knowledge
+from kerasense.source.text import SourceText, as_range
+
+Evaluate = Callable[[ast.expr], Value]
+
+_CLASS_COUNT_NAME = re.compile(r"^(num|n|nb|number_of|n_of)_?classes$", re.IGNORECASE)
+_LABEL_MODES = {"int": "integer", "categorical": "one_hot", "binary": "binary"}
+
+
+def class_count_constants(tree: ast.Module) -> dict[str, int]:
+    """Module-level ``num_classes = 10`` style constants, bound once to an integer."""
+    seen: dict[str, int | None] = {}
+    for statement in tree.body:
+        if not isinstance(statement, ast.Assign):
+            continue
+        for target in statement.targets:
+            if isinstance(target, ast.Name) and _CLASS_COUNT_NAME.match(target.id):
+                value = statement.value
+                number = value.value if isinstance(value, ast.Constant) else None
+                known = type(number) is int and target.id not in seen
+                seen[target.id] = number if known else None  # type: ignore[assignment]
+    return {name: number for name, number in seen.items() if number is not None}
+
+
+def keras_data_call(
+    ref: Ref, node: ast.Call, evaluate: Evaluate, knowledge: Knowledge, source: SourceText
+) -> Value | None:
+    """Datasets, loaders and ``to_categorical``; None for any other call."""
+    parts = ref.name.split(".")
+    if ref.name.startswith("keras.datasets.") and parts[-1] == "load_data" and len(parts) == 4:
+        dataset = knowledge.datasets.get(parts[2])
+        if dataset is None:
+            return UNKNOWN
+        origin = f"keras.datasets.{dataset.key}"
+        labels = Labels(dataset.labels, dataset.classes or None, as_range(source, node),  # type: ignore[arg-type]
+                        origin)
+        rank = len(dataset.x_shape) + 1 if dataset.x_shape else None
+        split = Sequence([ArrayValue(rank, None, dataset.modality, origin),
+                          ArrayValue(1, labels, None, origin)])
+        return Sequence([split, Sequence(list(split.items))])
+    if parts[-1] == "to_categorical":
+        arguments = call_arguments(node, ("x", "num_classes"))
+        source_labels = evaluate(arguments["x"]) if "x" in arguments else UNKNOWN
+        classes = const_int(evaluate(arguments["num_classes"])) if (
+            "num_classes" in arguments) else None
+        if classes is None and isinstance(source_labels, ArrayValue) and source_labels.labels:
+            classes = source_labels.labels.classes
+        return ArrayValue(2, Labels("one_hot", classes, as_range(source, node),
+                                    "to_categorical"))
+    loader = knowledge.loaders.get(parts[-1])
+    if loader is not None:
+        arguments = call_arguments(node, ())
+        mode_node = arguments.get("label_mode")
+        if mode_node is None:
+            mode: str | None = loader.label_mode
+        else:
+            mode_value = evaluate(mode_node)
+            mode = const_str(mode_value) or (
+                "none" if isinstance(mode_value, Const) and mode_value.value is None else None)
+        classes = None
+        names = evaluate(arguments["class_names"]) if "class_names" in arguments else UNKNOWN
+        if isinstance(names, Sequence):
+            classes = len(names.items)
+        labels = None
+        if mode in _LABEL_MODES:
+            labels = Labels(_LABEL_MODES[mode], classes, as_range(source, node),  # type: ignore[arg-type]
+                            loader.key)
+        return DatasetValue(loader.modality, labels, loader.key)
+    return None
+
+
+def array_method(owner: ArrayValue, method: str, node: ast.Call, evaluate: Evaluate) -> Value:
+    if method in ("astype", "copy"):
+        return ArrayValue(owner.rank, owner.labels, owner.modality, owner.origin)
+    if method == "reshape":
+        shape_args = node.args[0] if len(node.args) == 1 else ast.Tuple(elts=node.args)
+        shape = const_shape(evaluate(shape_args))
+        rank = len(shape) if shape is not None else None
+        return ArrayValue(rank, owner.labels if rank == 1 else None, owner.modality,
+                          owner.origin)
+    return UNKNOWN
+
+
+def read_fit(model: Model, node: ast.Call, evaluate: Evaluate) -> None:
+    arguments = call_arguments(node, ("x", "y"))
+    x = evaluate(arguments["x"]) if "x" in arguments else UNKNOWN
+    y = evaluate(arguments["y"]) if "y" in arguments else UNKNOWN
+    if isinstance(x, DatasetValue):
+        _note_modality(model, x.modality, x.origin)
+        if x.labels is not None:
+            model.labels = x.labels
+    elif isinstance(x, ArrayValue):
+        _note_modality(model, x.modality, x.origin)
+    if isinstance(y, ArrayValue) and y.labels is not None:
+        model.labels = y.labels
+
+
+def _note_modality(model: Model, modality: str | None, origin: str | None) -> None:
+    if modality is not None and model.modality is None:
+        model.modality = modality
+        model.modality_origin = origin
+
+
+def settle_classes(model: Model, constants: dict[str, int]) -> None:
+    """The class count: from the labels if known, else a lone ``num_classes`` constant."""
+    if model.labels is not None and model.labels.classes:
+        model.classes = model.labels.classes
+        model.classes_origin = model.labels.origin
+    elif len(constants) == 1:
+        name, number = next(iter(constants.items()))
+        model.classes = number
+        model.classes_origin = name

@@ -1,0 +1,1 @@
+"""Source text: reading bytes into text and converting positions between unit systems."""

@@ -1,0 +1,34 @@
+"""Parse text into an ``ast`` module, or describe the syntax error with a position."""
+
+from __future__ import annotations
+
+import ast
+import warnings
+from dataclasses import dataclass
+
+from kerasense.findings import Position
+from kerasense.source.text import SourceText
+
+
+@dataclass(frozen=True)
+class SyntaxProblem:
+    message: str
+    position: Position
+
+
+def parse(source: SourceText) -> ast.Module | SyntaxProblem:
+    """Parse without ever raising: recursion, memory and NUL errors become problems too."""
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            return ast.parse(source.text, type_comments=False)
+    except SyntaxError as error:
+        line = max((error.lineno or 1) - 1, 0)
+        column = max((error.offset or 1) - 1, 0)
+        # SyntaxError.offset counts code points in the line's text (1-based).
+        return SyntaxProblem(error.msg or "invalid syntax", Position(line, column))
+    except (ValueError, RecursionError, MemoryError, OverflowError) as error:
+        message = "nested too deeply to parse" if isinstance(error, RecursionError) else str(
+            error
+        )
+        return SyntaxProblem(message or type(error).__name__, Position(0, 0))
