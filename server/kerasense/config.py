@@ -71,8 +71,10 @@ class Config:
 def _codes(value: Any, origin: str) -> tuple[str, ...]:
     if isinstance(value, str):
         value = [value]
-    if not isinstance(value, list | tuple) or not all(isinstance(v, str) for v in value):
-        raise ConfigError(f"{origin} must be a list of rule codes such as \"KS101\"")
+    if not isinstance(value, list | tuple) or not all(
+        isinstance(v, str) for v in value
+    ):
+        raise ConfigError(f'{origin} must be a list of rule codes such as "KS101"')
     return tuple(v.strip().upper() for v in value if v.strip())
 
 

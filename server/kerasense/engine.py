@@ -11,11 +11,14 @@ from kerasense.facts.model import Model
 from kerasense.facts.reader import read_models
 from kerasense.findings import Finding, Range
 from kerasense.knowledge import knowledge
+from kerasense.source.notebook import Cell, Program
 from kerasense.source.text import SourceText
 from kerasense.syntax.names import ImportMap
 from kerasense.syntax.parse import SyntaxProblem, parse
 
-_SUPPRESS = re.compile(r"#\s*kerasense:\s*ignore(?:\[(?P<codes>[^\]]*)\])?", re.IGNORECASE)
+_SUPPRESS = re.compile(
+    r"#\s*kerasense:\s*ignore(?:\[(?P<codes>[^\]]*)\])?", re.IGNORECASE
+)
 
 
 @dataclass
@@ -27,7 +30,9 @@ class Analysis:
     imports: ImportMap | None = None
 
 
-def analyze(text: str, *, path: str | None = None, config: Config | None = None) -> Analysis:
+def analyze(
+    text: str, *, path: str | None = None, config: Config | None = None
+) -> Analysis:
     """Analyse one Python source text. Never raises for any input text."""
     config = config or Config()
     source = SourceText(text)
@@ -41,10 +46,16 @@ def analyze(text: str, *, path: str | None = None, config: Config | None = None)
 
     facts = read_models(tree, source)
     findings = [_configured(f, config) for f in run_checks(facts, source)]
-    kept = [f for f in findings if config.enabled(f.code) and not _suppressed(f, source)]
+    kept = [
+        f for f in findings if config.enabled(f.code) and not _suppressed(f, source)
+    ]
     kept.sort(key=lambda f: (f.range.start, f.code))
-    return Analysis(source=source, findings=_unique(kept), models=facts.models,
-                    imports=facts.imports)
+    return Analysis(
+        source=source,
+        findings=_unique(kept),
+        models=facts.models,
+        imports=facts.imports,
+    )
 
 
 def syntax_finding(source: SourceText, problem: SyntaxProblem) -> Finding:
@@ -98,3 +109,30 @@ def _unique(findings: list[Finding]) -> list[Finding]:
             seen.add(key)
             unique.append(finding)
     return unique
+
+
+def analyze_notebook(
+    cells: list[Cell], *, path: str | None = None, config: Config | None = None
+) -> list[tuple[int, Finding]]:
+    """Analyse a notebook's code cells as one program; findings come back per cell.
+
+    A cell that does not parse is reported and left out, so the other cells are still
+    checked as one program.
+    """
+    config = config or Config()
+    skipped: set[int] = set()
+    reported: list[tuple[int, Finding]] = []
+    for _ in range(len(cells) + 1):
+        program = Program(cells, frozenset(skipped))
+        analysis = analyze(program.text, path=path, config=config)
+        if analysis.syntax_error is None:
+            located = (program.to_cell(finding) for finding in analysis.findings)
+            found = reported + [item for item in located if item is not None]
+            return sorted(found, key=lambda item: (item[0], item[1].range.start))
+        where = program.to_cell(analysis.syntax_error)
+        if where is None or where[0] in skipped:
+            break
+        skipped.add(where[0])
+        if config.enabled(where[1].code):
+            reported.append(where)
+    return sorted(reported, key=lambda item: (item[0], item[1].range.start))

@@ -14,7 +14,9 @@ _AXES = {
     4: "(batch, height, width, channels)",
     5: "(batch, frames or depth, height, width, channels)",
 }
-_CONVOLUTIONAL = {"conv1d", "conv2d", "conv3d", "convlstm"}
+# Families a plain multilayer perceptron is made of.
+_PERCEPTRON = {"dense", "flatten", "regularization", "normalization", "activation",
+               "image_preprocessing", "input", "reshaping"}
 
 
 def axes(rank: int) -> str:
@@ -38,11 +40,9 @@ def modality_of(model: Model) -> tuple[str | None, str | None]:
 def check_architecture(model: Model, context: Context) -> None:
     _ranks(model, context)
     modality, origin = modality_of(model)
-    families = {layer.family for layer in model.layers}
+    families = {layer.effective_family for layer in model.layers}
     readable = all(layer.spec is not None for layer in model.layers)
-    if modality == "image" and readable and "dense" in families and not (
-        families & _CONVOLUTIONAL
-    ):
+    if modality == "image" and readable and "dense" in families and families <= _PERCEPTRON:
         _image_through_dense(model, origin, context)
     if readable:
         _preference(model, modality, origin, families, context)
@@ -58,8 +58,11 @@ def check_architecture(model: Model, context: Context) -> None:
                 f"{recurrent.name} returns its whole sequence (return_sequences=True) "
                 f"straight into the head {core.name}, which then predicts once per step "
                 "instead of once per sequence.",
-                [context.fixes.drop_return_sequences(
-                    recurrent.inner if recurrent.inner else recurrent)],
+                [
+                    context.fixes.drop_return_sequences(
+                        recurrent.inner if recurrent.inner else recurrent
+                    )
+                ],
                 [Related(core.range, "the head")],
             )
         elif core.input_rank is not None and core.input_rank > 2:
@@ -83,13 +86,19 @@ def _ranks(model: Model, context: Context) -> None:
         return
 
 
-def _rank_finding(model: Model, layer: Layer, rank: int, expected: int, first: bool,
-                  context: Context) -> None:
+def _rank_finding(
+    model: Model, layer: Layer, rank: int, expected: int, first: bool, context: Context
+) -> None:
     family = layer.family
     base = f"{layer.name} expects {axes(expected)} but receives {axes(rank)}"
     shape_node = model.input_shape_node
     accepts_without_batch = layer.spec is not None and layer.spec.accepts(rank - 1)
-    if first and shape_node is not None and _leading_none(shape_node) and accepts_without_batch:
+    if (
+        first
+        and shape_node is not None
+        and _leading_none(shape_node)
+        and accepts_without_batch
+    ):
         context.report(
             "KS205",
             layer.range,
@@ -142,8 +151,13 @@ def _image_through_dense(model: Model, origin: str | None, context: Context) -> 
     )
 
 
-def _preference(model: Model, modality: str | None, origin: str | None,
-                families: set[str | None], context: Context) -> None:
+def _preference(
+    model: Model,
+    modality: str | None,
+    origin: str | None,
+    families: set[str | None],
+    context: Context,
+) -> None:
     if modality not in ("text", "sound", "timeseries"):
         return
     table = context.knowledge.modalities[modality]
@@ -152,7 +166,7 @@ def _preference(model: Model, modality: str | None, origin: str | None,
     if not present or preferred in families:
         return
     used = present[0]
-    first = next(layer for layer in model.layers if layer.family == used)
+    first = next(layer for layer in model.layers if layer.effective_family == used)
     title = context.knowledge.families[preferred][0]
     context.report(
         "KS208",

@@ -21,11 +21,17 @@ def pairs(model: Model) -> list[tuple[Head, LossUse]]:
     if all(isinstance(use.output, int) for use in losses) and len(losses) == len(heads):
         return list(zip(heads, losses, strict=True))
     by_name = {use.output: use for use in losses if isinstance(use.output, str)}
-    return [(head, by_name[head.output_name]) for head in heads if head.output_name in by_name]
+    return [
+        (head, by_name[head.output_name])
+        for head in heads
+        if head.output_name in by_name
+    ]
 
 
 def describe(head: Head) -> str:
-    units = f"{head.units} unit{'s' if head.units != 1 else ''}" if head.units else "units"
+    units = (
+        f"{head.units} unit{'s' if head.units != 1 else ''}" if head.units else "units"
+    )
     activation = head.activation.key if head.activation else "no activation"
     return f"{head.layer.name}({units}, {activation})"
 
@@ -64,12 +70,18 @@ def _single_unit_softmax(head: Head, model: Model, context: Context) -> None:
         head.range,
         "Softmax over a single unit always outputs 1.0, so this head predicts the same "
         "class for every input. A binary classifier uses sigmoid on one unit.",
-        [fixes.set_activation(head, "sigmoid", "Use a sigmoid activation", preferred=True)],
+        [
+            fixes.set_activation(
+                head, "sigmoid", "Use a sigmoid activation", preferred=True
+            )
+        ],
         _related_compile(model),
     )
 
 
-def _loss_against_head(head: Head, use: LossUse, model: Model, context: Context) -> None:
+def _loss_against_head(
+    head: Head, use: LossUse, model: Model, context: Context
+) -> None:
     loss = use.loss
     kind = head.activation_kind
     if loss is None or kind is None:
@@ -86,8 +98,12 @@ def _loss_against_head(head: Head, use: LossUse, model: Model, context: Context)
                 f"{name} with from_logits=True, but the head already applies "
                 f"{head.activation.key if head.activation else ''}: the activation is "
                 "applied twice and learning slows down.",
-                [fixes.drop_from_logits(use, preferred=True),
-                 fixes.drop_activation(head, "Remove the head's activation (output logits)")],
+                [
+                    fixes.drop_from_logits(use, preferred=True),
+                    fixes.drop_activation(
+                        head, "Remove the head's activation (output logits)"
+                    ),
+                ],
                 related,
             )
         if head.units == 1 and loss.targets in ("one_hot", "integer"):
@@ -98,17 +114,26 @@ def _loss_against_head(head: Head, use: LossUse, model: Model, context: Context)
         if loss.targets == "binary" and kind == "distribution" and head.units != 1:
             single = fixes.task_loss("multiclass", model)
             prefer_single = model.labels is not None and model.labels.encoding in (
-                "one_hot", "integer")
+                "one_hot",
+                "integer",
+            )
             context.report(
                 "KS102",
                 use.range,
                 f"{name} scores each unit as an independent yes/no, but the softmax head "
                 "makes the units compete. One class per sample: use "
                 f"{single.spellings[0]}. Several labels per sample: use sigmoid.",
-                [fixes.set_loss(use, single.key, f"Use {single.spellings[0]} (one class "
-                                "per sample)", preferred=prefer_single),
-                 fixes.set_activation(head, "sigmoid", "Use sigmoid (several labels per "
-                                      "sample)")],
+                [
+                    fixes.set_loss(
+                        use,
+                        single.key,
+                        f"Use {single.spellings[0]} (one class per sample)",
+                        preferred=prefer_single,
+                    ),
+                    fixes.set_activation(
+                        head, "sigmoid", "Use sigmoid (several labels per sample)"
+                    ),
+                ],
                 related,
             )
             return
@@ -122,17 +147,27 @@ def _loss_against_head(head: Head, use: LossUse, model: Model, context: Context)
                 f"{name} expects a distribution over classes, but the sigmoid head scores "
                 "each unit on its own. One class per sample: use softmax. Several labels "
                 "per sample: use binary_crossentropy.",
-                [fixes.set_activation(head, "softmax", "Use softmax (one class per sample)"),
-                 fixes.set_loss(use, "binary_crossentropy",
-                                "Use binary_crossentropy (several labels per sample)")],
+                [
+                    fixes.set_activation(
+                        head, "softmax", "Use softmax (one class per sample)"
+                    ),
+                    fixes.set_loss(
+                        use,
+                        "binary_crossentropy",
+                        "Use binary_crossentropy (several labels per sample)",
+                    ),
+                ],
                 related,
             )
             return
         if kind in _NOT_PROBABILITIES:
             wanted = "sigmoid" if loss.targets == "binary" else "softmax"
             what = "no activation" if kind == "linear" else head.activation.key  # type: ignore[union-attr]
-            fix_list = [fixes.set_activation(head, wanted, f"Use a {wanted} activation",
-                                             preferred=True)]
+            fix_list = [
+                fixes.set_activation(
+                    head, wanted, f"Use a {wanted} activation", preferred=True
+                )
+            ]
             if kind == "linear":
                 fix_list.append(fixes.add_from_logits(use))
             context.report(
@@ -153,10 +188,16 @@ def _loss_against_head(head: Head, use: LossUse, model: Model, context: Context)
                 use.range,
                 f"{name} is a regression loss, but the softmax head forces the outputs to "
                 "sum to 1. A regression head has no activation.",
-                [fixes.drop_activation(head, "Remove the activation (regression)",
-                                       preferred=True),
-                 fixes.set_loss(use, fixes.task_loss("multiclass", model).key,
-                                "Use a crossentropy loss (classification)")],
+                [
+                    fixes.drop_activation(
+                        head, "Remove the activation (regression)", preferred=True
+                    ),
+                    fixes.set_loss(
+                        use,
+                        fixes.task_loss("multiclass", model).key,
+                        "Use a crossentropy loss (classification)",
+                    ),
+                ],
                 related,
             )
         elif kind in ("probability", "bounded", "rectified") and head.activation:
@@ -171,12 +212,18 @@ def _loss_against_head(head: Head, use: LossUse, model: Model, context: Context)
             )
 
 
-def _categorical_on_one_unit(head: Head, use: LossUse, context: Context,
-                             related: list[Related]) -> None:
+def _categorical_on_one_unit(
+    head: Head, use: LossUse, context: Context, related: list[Related]
+) -> None:
     name = use.loss.spellings[0] if use.loss else "the loss"
-    fixes = [context.fixes.set_loss(use, "binary_crossentropy",
-                                    "Use binary_crossentropy (binary classification)",
-                                    preferred=True)]
+    fixes = [
+        context.fixes.set_loss(
+            use,
+            "binary_crossentropy",
+            "Use binary_crossentropy (binary classification)",
+            preferred=True,
+        )
+    ]
     context.report(
         "KS103",
         use.range,
@@ -230,8 +277,14 @@ def _labels(use: LossUse, model: Model, context: Context) -> None:
             use.range,
             f"The labels are one-hot ({labels.origin}), but {loss.spellings[0]} expects "
             "integer class indices. Use categorical_crossentropy.",
-            [fixes.set_loss(use, "categorical_crossentropy", "Use categorical_crossentropy",
-                            preferred=True)],
+            [
+                fixes.set_loss(
+                    use,
+                    "categorical_crossentropy",
+                    "Use categorical_crossentropy",
+                    preferred=True,
+                )
+            ],
             _related_labels(model),
         )
     elif labels.encoding in ("integer", "binary") and loss.targets == "one_hot":
@@ -241,17 +294,26 @@ def _labels(use: LossUse, model: Model, context: Context) -> None:
             f"The labels are integer class indices ({labels.origin}), but "
             f"{loss.spellings[0]} expects one-hot vectors. Use "
             "sparse_categorical_crossentropy.",
-            [fixes.set_loss(use, "sparse_categorical_crossentropy",
-                            "Use sparse_categorical_crossentropy", preferred=True)],
+            [
+                fixes.set_loss(
+                    use,
+                    "sparse_categorical_crossentropy",
+                    "Use sparse_categorical_crossentropy",
+                    preferred=True,
+                )
+            ],
             _related_labels(model),
         )
 
 
-def _metrics(paired: list[tuple[Head, LossUse]], model: Model, context: Context) -> None:
+def _metrics(
+    paired: list[tuple[Head, LossUse]], model: Model, context: Context
+) -> None:
     if model.compile is None or not paired:
         return
     regression = all(
-        use.loss is not None and use.loss.kind == "regression"
+        use.loss is not None
+        and use.loss.kind == "regression"
         and head.activation_kind == "linear"
         for head, use in paired
     )
@@ -265,6 +327,10 @@ def _metrics(paired: list[tuple[Head, LossUse]], model: Model, context: Context)
                 f'"{metric.name}" counts exact matches, which continuous targets almost '
                 "never hit. Use mae or RootMeanSquaredError for a regression.",
                 [context.fixes.replace_metric(metric, "mae")],
-                [Related(as_range(context.source, model.compile.node),
-                         "the regression loss is set here")],
+                [
+                    Related(
+                        as_range(context.source, model.compile.node),
+                        "the regression loss is set here",
+                    )
+                ],
             )

@@ -5,8 +5,11 @@ from __future__ import annotations
 from kerasense.checks.context import Context
 from kerasense.facts.model import Model
 
-TASK_BY_ACTIVATION = {"probability": "binary", "distribution": "multiclass",
-                      "linear": "regression"}
+TASK_BY_ACTIVATION = {
+    "probability": "binary",
+    "distribution": "multiclass",
+    "linear": "regression",
+}
 
 
 def guess_task(model: Model) -> str | None:
@@ -24,7 +27,7 @@ def guess_task(model: Model) -> str | None:
 
 def check_lifecycle(model: Model, context: Context) -> None:
     if model.compile is None:
-        if model.compiled_elsewhere or not model.layers and model.kind == "sequential":
+        if model.compiled_elsewhere or (not model.layers and model.kind == "sequential"):
             return
         task = guess_task(model)
         fixes = [context.fixes.add_compile(model, task)] if task else []

@@ -5,9 +5,22 @@ from __future__ import annotations
 from collections.abc import Iterator
 from pathlib import Path
 
-SUFFIXES = (".py",)
-_SKIPPED_FOLDERS = {".git", ".hg", ".svn", ".venv", "venv", "node_modules", "__pycache__",
-                    ".mypy_cache", ".ruff_cache", ".pytest_cache", ".tox", "build", "dist"}
+SUFFIXES = (".py", ".ipynb")
+_SKIPPED_FOLDERS = {
+    ".git",
+    ".hg",
+    ".svn",
+    ".venv",
+    "venv",
+    "node_modules",
+    "__pycache__",
+    ".mypy_cache",
+    ".ruff_cache",
+    ".pytest_cache",
+    ".tox",
+    "build",
+    "dist",
+}
 
 
 def discover(paths: list[Path]) -> Iterator[Path]:

@@ -10,9 +10,10 @@ from pathlib import Path
 from kerasense import __version__
 from kerasense.cli import files, report
 from kerasense.config import Config, ConfigError, find_pyproject, load_pyproject
-from kerasense.engine import Analysis, analyze
+from kerasense.engine import Analysis, analyze, analyze_notebook
 from kerasense.findings import Finding, Range, Severity
 from kerasense.knowledge import knowledge
+from kerasense.source.notebook import read_cells
 from kerasense.source.reading import Unreadable, read_source
 from kerasense.source.text import apply_edits
 
@@ -26,27 +27,51 @@ def _parser() -> argparse.ArgumentParser:
         prog="kerasense",
         description="Static checks for Keras models: heads, losses, labels, architectures.",
     )
-    parser.add_argument("--version", action="version", version=f"kerasense {__version__}")
+    parser.add_argument(
+        "--version", action="version", version=f"kerasense {__version__}"
+    )
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
     check = commands.add_parser("check", help="check Python files and folders")
     check.add_argument("paths", nargs="+", type=Path, metavar="PATH")
     check.add_argument("--format", choices=("text", "json"), default="text")
-    check.add_argument("--select", type=_code_list, default=None,
-                       help="only these rule codes or prefixes, comma-separated")
-    check.add_argument("--ignore", type=_code_list, default=None,
-                       help="skip these rule codes or prefixes, comma-separated")
-    check.add_argument("--config", type=Path, default=None,
-                       help="pyproject.toml to read [tool.kerasense] from "
-                            "(default: the nearest one above the current folder)")
-    check.add_argument("--fix", action="store_true",
-                       help="apply the preferred fix of each finding, rewriting files")
+    check.add_argument(
+        "--select",
+        type=_code_list,
+        default=None,
+        help="only these rule codes or prefixes, comma-separated",
+    )
+    check.add_argument(
+        "--ignore",
+        type=_code_list,
+        default=None,
+        help="skip these rule codes or prefixes, comma-separated",
+    )
+    check.add_argument(
+        "--config",
+        type=Path,
+        default=None,
+        help="pyproject.toml to read [tool.kerasense] from "
+        "(default: the nearest one above the current folder)",
+    )
+    check.add_argument(
+        "--fix",
+        action="store_true",
+        help="apply the preferred fix of each finding, rewriting files",
+    )
 
-    serve = commands.add_parser("serve", help="run the language server (stdio by default)")
-    serve.add_argument("--tcp", metavar="HOST:PORT", default=None,
-                       help="listen on a TCP socket instead of stdio")
-    serve.add_argument("--log-level", default="info",
-                       choices=("error", "warning", "info", "debug"))
+    serve = commands.add_parser(
+        "serve", help="run the language server (stdio by default)"
+    )
+    serve.add_argument(
+        "--tcp",
+        metavar="HOST:PORT",
+        default=None,
+        help="listen on a TCP socket instead of stdio",
+    )
+    serve.add_argument(
+        "--log-level", default="info", choices=("error", "warning", "info", "debug")
+    )
 
     docs = commands.add_parser("docs", help="write one Markdown page per rule")
     docs.add_argument("folder", type=Path)
@@ -80,8 +105,10 @@ def main(argv: list[str] | None = None) -> int:
         return EXIT_USAGE
     except Exception:  # the exit code must say "internal failure", not "findings"
         logger.exception("internal error")
-        print("kerasense: internal error (see the traceback above); please report it",
-              file=sys.stderr)
+        print(
+            "kerasense: internal error (see the traceback above); please report it",
+            file=sys.stderr,
+        )
         return EXIT_USAGE
     return EXIT_USAGE
 
@@ -89,8 +116,11 @@ def main(argv: list[str] | None = None) -> int:
 def _config(args: argparse.Namespace) -> Config:
     path = args.config or find_pyproject(Path.cwd())
     config = load_pyproject(path) if path is not None else Config()
-    unknown = [c for c in (*(args.select or ()), *(args.ignore or ()))
-               if not any(code.startswith(c) for code in knowledge().rules)]
+    unknown = [
+        c
+        for c in (*(args.select or ()), *(args.ignore or ()))
+        if not any(code.startswith(c) for code in knowledge().rules)
+    ]
     if unknown:
         raise ConfigError(f"unknown rule code: {', '.join(unknown)}")
     return config.merged(Config(select=args.select or (), ignore=args.ignore or ()))
@@ -100,13 +130,19 @@ def check(args: argparse.Namespace) -> int:
     config = _config(args)
     missing = [str(path) for path in args.paths if not path.exists()]
     if missing:
-        print(f"kerasense: no such file or folder: {', '.join(missing)}", file=sys.stderr)
+        print(
+            f"kerasense: no such file or folder: {', '.join(missing)}", file=sys.stderr
+        )
         return EXIT_USAGE
 
     located: list[report.Located] = []
     count = 0
     for path in files.discover(args.paths):
         count += 1
+        if path.suffix == ".ipynb":
+            for cell, finding in check_notebook(path, config):
+                located.append(report.Located(str(path), finding, cell))
+            continue
         for finding in check_file(path, config, fix=args.fix):
             located.append(report.Located(str(path), finding))
 
@@ -120,14 +156,29 @@ def check(args: argparse.Namespace) -> int:
     return EXIT_FINDINGS if failing else EXIT_CLEAN
 
 
+def _unreadable(reason: str, config: Config) -> list[Finding]:
+    rule = knowledge().rule("KS002")
+    if not config.enabled(rule.code):
+        return []
+    severity = config.severity_of(rule.code, rule.severity)
+    message = f"Cannot check this file: {reason}."
+    return [Finding(rule.code, severity, message, Range.point(0, 0))]
+
+
+def check_notebook(path: Path, config: Config) -> list[tuple[int | None, Finding]]:
+    """A notebook's findings by cell; ``--fix`` does not rewrite notebooks."""
+    try:
+        cells = read_cells(path)
+    except Exception as error:  # nbformat raises many kinds for a malformed file
+        reason = f"it is not a readable notebook ({type(error).__name__}: {error})"
+        return [(None, finding) for finding in _unreadable(reason[:300], config)]
+    return list(analyze_notebook(cells, path=str(path), config=config))
+
+
 def check_file(path: Path, config: Config, fix: bool = False) -> list[Finding]:
     text = read_source(path)
     if isinstance(text, Unreadable):
-        rule = knowledge().rule("KS002")
-        if not config.enabled(rule.code):
-            return []
-        return [Finding(rule.code, config.severity_of(rule.code, rule.severity),
-                        f"Cannot check this file: {text.reason}.", Range.point(0, 0))]
+        return _unreadable(text.reason, config)
     analysis = analyze(text, path=str(path), config=config)
     if fix and analysis.findings:
         analysis = _apply_fixes(path, text, analysis, config)
@@ -148,8 +199,12 @@ def _apply_fixes(path: Path, text: str, analysis: Analysis, config: Config) -> A
     original = text
     tried: set[tuple[str, Range]] = set()
     while True:
-        pending = [(finding, fix) for finding in analysis.findings for fix in finding.fixes
-                   if fix.preferred and (finding.code, finding.range) not in tried]
+        pending = [
+            (finding, fix)
+            for finding in analysis.findings
+            for fix in finding.fixes
+            if fix.preferred and (finding.code, finding.range) not in tried
+        ]
         if not pending:
             break
         finding, fix = pending[0]

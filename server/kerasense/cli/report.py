@@ -14,6 +14,8 @@ class Located:
 
     path: str
     finding: Finding
+    cell: int | None = None
+    """For notebooks: the 0-based index of the cell among all the notebook's cells."""
 
 
 def _span(range_: Range) -> dict[str, int]:
@@ -29,7 +31,9 @@ def _fix(fix: Fix) -> dict[str, object]:
     return {
         "title": fix.title,
         "preferred": fix.preferred,
-        "edits": [{**_span(edit.range), "new_text": edit.new_text} for edit in fix.edits],
+        "edits": [
+            {**_span(edit.range), "new_text": edit.new_text} for edit in fix.edits
+        ],
     }
 
 
@@ -37,6 +41,7 @@ def as_json(items: list[Located]) -> str:
     rows = [
         {
             "path": item.path,
+            **({"cell": item.cell} if item.cell is not None else {}),
             **_span(item.finding.range),
             "code": item.finding.code,
             "severity": item.finding.severity.label,
@@ -52,8 +57,10 @@ def as_text(items: list[Located]) -> str:
     lines = []
     for item in items:
         start = item.finding.range.start
+        # Cells are numbered from 1 for people, as notebook front ends show them.
+        cell = f"cell {item.cell + 1}:" if item.cell is not None else ""
         lines.append(
-            f"{item.path}:{start.line + 1}:{start.column + 1}: {item.finding.code} "
+            f"{item.path}:{cell}{start.line + 1}:{start.column + 1}: {item.finding.code} "
             f"{item.finding.severity.label}: {item.finding.message}"
         )
     return "\n".join(lines)
@@ -65,6 +72,9 @@ def summary(items: list[Located], files: int) -> str:
         counts[item.finding.severity] += 1
     if not items:
         return f"No problems in {files} file{'s' if files != 1 else ''}."
-    parts = [f"{count} {severity.label}{'s' if count != 1 and severity.label != 'information' else ''}"
-             for severity, count in counts.items() if count]
+    parts = [
+        f"{count} {severity.label}{'s' if count != 1 and severity.label != 'information' else ''}"
+        for severity, count in counts.items()
+        if count
+    ]
     return f"Found {', '.join(parts)} in {files} file{'s' if files != 1 else ''}."

@@ -45,30 +45,54 @@ def class_count_constants(tree: ast.Module) -> dict[str, int]:
 
 
 def keras_data_call(
-    ref: Ref, node: ast.Call, evaluate: Evaluate, knowledge: Knowledge, source: SourceText
+    ref: Ref,
+    node: ast.Call,
+    evaluate: Evaluate,
+    knowledge: Knowledge,
+    source: SourceText,
 ) -> Value | None:
     """Datasets, loaders and ``to_categorical``; None for any other call."""
     parts = ref.name.split(".")
-    if ref.name.startswith("keras.datasets.") and parts[-1] == "load_data" and len(parts) == 4:
+    if (
+        ref.name.startswith("keras.datasets.")
+        and parts[-1] == "load_data"
+        and len(parts) == 4
+    ):
         dataset = knowledge.datasets.get(parts[2])
         if dataset is None:
             return UNKNOWN
         origin = f"keras.datasets.{dataset.key}"
-        labels = Labels(dataset.labels, dataset.classes or None, as_range(source, node),  # type: ignore[arg-type]
-                        origin)
+        labels = Labels(
+            dataset.labels,
+            dataset.classes or None,
+            as_range(source, node),  # type: ignore[arg-type]
+            origin,
+        )
         rank = len(dataset.x_shape) + 1 if dataset.x_shape else None
-        split = Sequence([ArrayValue(rank, None, dataset.modality, origin),
-                          ArrayValue(1, labels, None, origin)])
+        split = Sequence(
+            [
+                ArrayValue(rank, None, dataset.modality, origin),
+                ArrayValue(1, labels, None, origin),
+            ]
+        )
         return Sequence([split, Sequence(list(split.items))])
     if parts[-1] == "to_categorical":
         arguments = call_arguments(node, ("x", "num_classes"))
         source_labels = evaluate(arguments["x"]) if "x" in arguments else UNKNOWN
-        classes = const_int(evaluate(arguments["num_classes"])) if (
-            "num_classes" in arguments) else None
-        if classes is None and isinstance(source_labels, ArrayValue) and source_labels.labels:
+        classes = (
+            const_int(evaluate(arguments["num_classes"]))
+            if ("num_classes" in arguments)
+            else None
+        )
+        if (
+            classes is None
+            and isinstance(source_labels, ArrayValue)
+            and source_labels.labels
+        ):
             classes = source_labels.labels.classes
-        return ArrayValue(2, Labels("one_hot", classes, as_range(source, node),
-                                    "to_categorical"))
+        return ArrayValue(
+            2, Labels("one_hot", classes, as_range(source, node), "to_categorical")
+        )
     loader = knowledge.loaders.get(parts[-1])
     if loader is not None:
         arguments = call_arguments(node, ())
@@ -78,28 +102,42 @@ def keras_data_call(
         else:
             mode_value = evaluate(mode_node)
             mode = const_str(mode_value) or (
-                "none" if isinstance(mode_value, Const) and mode_value.value is None else None)
+                "none"
+                if isinstance(mode_value, Const) and mode_value.value is None
+                else None
+            )
         classes = None
-        names = evaluate(arguments["class_names"]) if "class_names" in arguments else UNKNOWN
+        names = (
+            evaluate(arguments["class_names"])
+            if "class_names" in arguments
+            else UNKNOWN
+        )
         if isinstance(names, Sequence):
             classes = len(names.items)
         labels = None
         if mode in _LABEL_MODES:
-            labels = Labels(_LABEL_MODES[mode], classes, as_range(source, node),  # type: ignore[arg-type]
-                            loader.key)
+            labels = Labels(
+                _LABEL_MODES[mode],
+                classes,
+                as_range(source, node),  # type: ignore[arg-type]
+                loader.key,
+            )
         return DatasetValue(loader.modality, labels, loader.key)
     return None
 
 
-def array_method(owner: ArrayValue, method: str, node: ast.Call, evaluate: Evaluate) -> Value:
+def array_method(
+    owner: ArrayValue, method: str, node: ast.Call, evaluate: Evaluate
+) -> Value:
     if method in ("astype", "copy"):
         return ArrayValue(owner.rank, owner.labels, owner.modality, owner.origin)
     if method == "reshape":
         shape_args = node.args[0] if len(node.args) == 1 else ast.Tuple(elts=node.args)
         shape = const_shape(evaluate(shape_args))
         rank = len(shape) if shape is not None else None
-        return ArrayValue(rank, owner.labels if rank == 1 else None, owner.modality,
-                          owner.origin)
+        return ArrayValue(
+            rank, owner.labels if rank == 1 else None, owner.modality, owner.origin
+        )
     return UNKNOWN
 
 

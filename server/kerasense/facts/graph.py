@@ -20,7 +20,11 @@ _TRANSPARENT = {"regularization", "activation"}
 
 def opaque_layer(node: ast.expr, source: SourceText, conditional: bool) -> Layer:
     """A layer Kerasense cannot read (a nested model, a variable, a custom object)."""
-    call = node if isinstance(node, ast.Call) else ast.Call(func=node, args=[], keywords=[])
+    call = (
+        node
+        if isinstance(node, ast.Call)
+        else ast.Call(func=node, args=[], keywords=[])
+    )
     ast.copy_location(call, node)
     layer = Layer(name="?", spec=None, node=call, range=as_range(source, node))
     layer.conditional = conditional
@@ -84,7 +88,11 @@ def returns_sequences(layer: Layer) -> bool:
 
 def declared_input(layer: Layer) -> tuple[int | None, ast.expr | None]:
     """The rank implied by ``input_shape=`` / ``input_dim=`` / ``batch_input_shape=``."""
-    for name, extra in (("input_shape", 1), ("batch_input_shape", 0), ("batch_shape", 0)):
+    for name, extra in (
+        ("input_shape", 1),
+        ("batch_input_shape", 0),
+        ("batch_shape", 0),
+    ):
         length = _shape_length(layer, name)
         if length is not None:
             return length + extra, layer.arguments[name]
@@ -93,10 +101,10 @@ def declared_input(layer: Layer) -> tuple[int | None, ast.expr | None]:
     return None, None
 
 
-def apply(layer: Layer, parents: list[Tensor], all_tensors: bool, knowledge: Knowledge) -> Tensor:
+def apply(layer: Layer, parents: list[Tensor], knowledge: Knowledge) -> Tensor:
     """A functional-API call ``layer(parents)``."""
     rank: int | None = None
-    if all_tensors and parents:
+    if parents:
         ranks = {parent.rank for parent in parents}
         rank = ranks.pop() if len(ranks) == 1 else None
     layer.input_rank = rank
@@ -148,8 +156,34 @@ def finish(model: Model, knowledge: Knowledge) -> None:
         model.heads.append(head)
 
 
-def functional_heads(model: Model, outputs: list[tuple[str | None, Value]],
-                     knowledge: Knowledge) -> None:
+def _collect(outputs: list[Value]) -> list[Layer]:
+    """Every layer between the inputs and ``outputs``, inputs first."""
+    ordered: list[Layer] = []
+    placed: set[int] = set()
+    visited: set[int] = set()
+    stack: list[tuple[Tensor, bool]] = [
+        (value, False) for value in reversed(outputs) if isinstance(value, Tensor)
+    ]
+    while stack:
+        tensor, expanded = stack.pop()
+        if expanded:
+            producer = tensor.producer
+            if producer is not None and id(producer) not in placed:
+                placed.add(id(producer))
+                ordered.append(producer)
+            continue
+        if id(tensor) in visited:
+            continue
+        visited.add(id(tensor))
+        stack.append((tensor, True))
+        stack.extend((parent, False) for parent in reversed(tensor.parents))
+    return ordered
+
+
+def functional_heads(
+    model: Model, outputs: list[tuple[str | None, Value]], knowledge: Knowledge
+) -> None:
+    model.layers = _collect([value for _, value in outputs])
     model.heads = []
     for name, value in outputs:
         if not isinstance(value, Tensor):
@@ -204,4 +238,3 @@ def _head_from_chain(chain: list[Layer], knowledge: Knowledge) -> Head | None:
             activation_known=use.known,
         )
     return None
-

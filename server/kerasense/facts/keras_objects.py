@@ -53,7 +53,9 @@ def keyword(node: ast.Call, name: str) -> ast.keyword | None:
 class KerasReader:
     """Builds layers, activations, losses and metrics from expressions."""
 
-    def __init__(self, knowledge: Knowledge, source: SourceText, evaluate: Evaluate) -> None:
+    def __init__(
+        self, knowledge: Knowledge, source: SourceText, evaluate: Evaluate
+    ) -> None:
         self.knowledge = knowledge
         self.source = source
         self.evaluate = evaluate
@@ -74,7 +76,9 @@ class KerasReader:
             layer.units = const_int(self.evaluate(units))
         if spec.family == "activation":
             layer.activation = self.activation_layer(name, arguments.get("activation"))
-        elif "activation" in arguments or "units" in spec.args or "filters" in spec.args:
+        elif (
+            "activation" in arguments or "units" in spec.args or "filters" in spec.args
+        ):
             layer.activation = self.activation(arguments.get("activation"))
         if spec.family == "wrapper" and "layer" in arguments:
             inner = self.evaluate(arguments["layer"])
@@ -114,12 +118,27 @@ class KerasReader:
         range_ = as_range(self.source, node)
         if isinstance(value, LossValue):
             use = value.use
-            return LossUse(use.loss, node, range_, use.form, use.from_logits,
-                           use.from_logits_node, output, use.origin)
+            return LossUse(
+                use.loss,
+                node,
+                range_,
+                use.form,
+                use.from_logits,
+                use.from_logits_node,
+                output,
+                use.origin,
+            )
         text = const_str(value)
         if text is not None:
-            return LossUse(self.knowledge.loss_from_string(text), node, range_, "string",
-                           False, None, output)
+            return LossUse(
+                self.knowledge.loss_from_string(text),
+                node,
+                range_,
+                "string",
+                False,
+                None,
+                output,
+            )
         if isinstance(value, Ref) and value.name.startswith("keras.losses."):
             found = self.knowledge.loss_from_name(value.last)
             return LossUse(found, node, range_, "function", False, None, output)
@@ -134,12 +153,22 @@ class KerasReader:
         from_logits: bool | None = False
         if "from_logits" in arguments:
             flag = self.evaluate(arguments["from_logits"])
-            from_logits = flag.value if isinstance(flag, Const) and isinstance(
-                flag.value, bool) else None
+            from_logits = (
+                flag.value
+                if isinstance(flag, Const) and isinstance(flag.value, bool)
+                else None
+            )
         elif has_star_kwargs(node):
             from_logits = None
-        use = LossUse(found, node, as_range(self.source, node), "class", from_logits,
-                      keyword(node, "from_logits"), origin=node)
+        use = LossUse(
+            found,
+            node,
+            as_range(self.source, node),
+            "class",
+            from_logits,
+            keyword(node, "from_logits"),
+            origin=node,
+        )
         return LossValue(use)
 
     def metrics(self, node: ast.expr) -> list[MetricUse]:
@@ -155,6 +184,12 @@ class KerasReader:
                 called = self.evaluate(item_node.func)
                 name = called.last if isinstance(called, Ref) else None
             if name is not None:
-                uses.append(MetricUse(name, self.knowledge.metric_kind(name), item_node,
-                                      as_range(self.source, item_node)))
+                uses.append(
+                    MetricUse(
+                        name,
+                        self.knowledge.metric_kind(name),
+                        item_node,
+                        as_range(self.source, item_node),
+                    )
+                )
         return uses

@@ -47,7 +47,16 @@ class Layer:
     def family(self) -> str | None:
         return self.spec.family if self.spec else None
 
-    def int_argument(self, name: str, values: dict[str, object] | None = None) -> int | None:
+    @property
+    def effective_family(self) -> str | None:
+        """The family of the work done: a wrapper counts as the layer it wraps."""
+        if self.family == "wrapper" and self.inner is not None:
+            return self.inner.effective_family
+        return self.family
+
+    def int_argument(
+        self, name: str, values: dict[str, object] | None = None
+    ) -> int | None:
         node = self.arguments.get(name)
         if isinstance(node, ast.Constant) and type(node.value) is int:
             return node.value

@@ -41,15 +41,21 @@ from kerasense.syntax.names import ImportMap
 logger = logging.getLogger(__name__)
 
 MAX_CALL_DEPTH = 4
-_MODEL_CLASSES = {"keras.Model", "keras.models.Model", "keras.Sequential",
-                  "keras.models.Sequential"}
+_MODEL_CLASSES = {
+    "keras.Model",
+    "keras.models.Model",
+    "keras.Sequential",
+    "keras.models.Sequential",
+}
 _LAYER_BASES = {"keras.layers.Layer", "keras.Layer"}
 # Calls that look at a model without taking it anywhere else.
 _HARMLESS = {"print", "len", "str", "repr", "isinstance", "type", "id", "display"}
 
 
 class Scope:
-    def __init__(self, parent: Scope | None = None, instance: Instance | None = None) -> None:
+    def __init__(
+        self, parent: Scope | None = None, instance: Instance | None = None
+    ) -> None:
         self.names: dict[str, Value] = {}
         self.parent = parent
         self.instance = instance
@@ -117,7 +123,9 @@ class Reader:
         elif isinstance(node, ast.Expr):
             self.evaluate(node.value)
         elif isinstance(node, ast.Return):
-            self.scope.returns.append(self.evaluate(node.value) if node.value else Const(None))
+            self.scope.returns.append(
+                self.evaluate(node.value) if node.value else Const(None)
+            )
         elif isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef):
             self.scope.names[node.name] = FunctionValue(node)
         elif isinstance(node, ast.ClassDef):
@@ -136,7 +144,9 @@ class Reader:
             for item in node.items:
                 value = self.evaluate(item.context_expr)
                 if item.optional_vars is not None:
-                    self.bind(item.optional_vars, UNKNOWN if value is None else UNKNOWN, node)
+                    self.bind(
+                        item.optional_vars, UNKNOWN if value is None else UNKNOWN, node
+                    )
             self.block(node.body)
         elif isinstance(node, ast.Try) or type(node).__name__ == "TryStar":
             self.block(node.body)  # type: ignore[attr-defined]
@@ -163,7 +173,9 @@ class Reader:
         for name in set().union(*outcomes):
             values = [outcome.get(name, before.get(name)) for outcome in outcomes]
             first = values[0]
-            if first is not None and all(v is not None and same(first, v) for v in values):
+            if first is not None and all(
+                v is not None and same(first, v) for v in values
+            ):
                 merged[name] = first
             else:
                 merged[name] = UNKNOWN
@@ -185,7 +197,11 @@ class Reader:
                     self.bind(sub_target, item, statement)
             else:
                 for sub_target in target.elts:
-                    inner = sub_target.value if isinstance(sub_target, ast.Starred) else sub_target
+                    inner = (
+                        sub_target.value
+                        if isinstance(sub_target, ast.Starred)
+                        else sub_target
+                    )
                     self.bind(inner, UNKNOWN, statement)
         elif isinstance(target, ast.Attribute):
             owner = self.evaluate(target.value)
@@ -219,7 +235,10 @@ class Reader:
             return self.binary(node)
         if isinstance(node, ast.UnaryOp):
             operand = self.evaluate(node.operand)
-            if isinstance(node.op, ast.USub) and (number := const_int(operand)) is not None:
+            if (
+                isinstance(node.op, ast.USub)
+                and (number := const_int(operand)) is not None
+            ):
                 return Const(-number)
             return UNKNOWN
         if isinstance(node, ast.Subscript):
@@ -242,7 +261,10 @@ class Reader:
         return UNKNOWN
 
     def attribute(self, node: ast.Attribute) -> Value:
-        if isinstance(node.value, ast.Name) and self.scope.lookup(node.value.id) is None:
+        if (
+            isinstance(node.value, ast.Name)
+            and self.scope.lookup(node.value.id) is None
+        ):
             resolved = self.imports.resolve(node)
             if resolved is not None:
                 return Ref(resolved)
@@ -251,7 +273,11 @@ class Reader:
             return owner.attributes.get(node.attr, UNKNOWN)
         if isinstance(owner, Ref):
             return Ref(f"{owner.name}.{node.attr}")
-        if isinstance(owner, ArrayValue) and node.attr == "shape" and owner.rank is not None:
+        if (
+            isinstance(owner, ArrayValue)
+            and node.attr == "shape"
+            and owner.rank is not None
+        ):
             return Sequence([UNKNOWN] * owner.rank)
         if isinstance(owner, ArrayValue) and node.attr in ("T",):
             return UNKNOWN
@@ -268,8 +294,10 @@ class Reader:
             if isinstance(node.op, ast.FloorDiv) and b:
                 return Const(a // b)
             return UNKNOWN
-        if isinstance(left, Sequence) and isinstance(right, Sequence) and isinstance(
-            node.op, ast.Add
+        if (
+            isinstance(left, Sequence)
+            and isinstance(right, Sequence)
+            and isinstance(node.op, ast.Add)
         ):
             return Sequence(left.items + right.items)
         array = left if isinstance(left, ArrayValue) else right
@@ -308,16 +336,28 @@ class Reader:
                 return self.model_method(owner.model, func.attr, node)
             if isinstance(owner, ArrayValue):
                 return data.array_method(owner, func.attr, node, self.evaluate)
-            if isinstance(owner, Instance) and owner.model is not None and func.attr in (
-                "compile", "fit", "add", "summary", "predict", "evaluate", "load_weights",
-                "build",
+            if (
+                isinstance(owner, Instance)
+                and owner.model is not None
+                and func.attr
+                in (
+                    "compile",
+                    "fit",
+                    "add",
+                    "summary",
+                    "predict",
+                    "evaluate",
+                    "load_weights",
+                    "build",
+                )
             ):
                 return self.model_method(owner.model, func.attr, node)
             if isinstance(owner, Instance):
                 method = _method(owner.cls.node, func.attr)
                 if method is not None:
-                    return self.call_function(FunctionValue(method), node.args,
-                                              _keywords(node), owner)
+                    return self.call_function(
+                        FunctionValue(method), node.args, _keywords(node), owner
+                    )
         callee = self.evaluate(func)
         if isinstance(callee, Ref):
             return self.keras_call(callee, node)
@@ -334,10 +374,20 @@ class Reader:
         if isinstance(callee, Instance) and callee.model is not None:
             return self.apply_model(callee.model, node)
         name = func.id if isinstance(func, ast.Name) else None
+        return self.unknown_call(node, escapes=name not in _HARMLESS)
+
+    def unknown_call(self, node: ast.Call, escapes: bool = True) -> Value:
+        """A call Kerasense cannot follow. Tensors through it come out of unknown shape."""
+        tensors: list[Tensor] = []
         for argument in [*node.args, *(k.value for k in node.keywords)]:
             value = self.evaluate(argument)
-            if name not in _HARMLESS:
+            if escapes:
                 self.escape(value)
+            items = value.items if isinstance(value, Sequence) else [value]
+            tensors.extend(item for item in items if isinstance(item, Tensor))
+        if tensors:
+            producer = graph.opaque_layer(node, self.source, self.conditional > 0)
+            return Tensor(producer, None, tensors)
         return UNKNOWN
 
     def keras_call(self, ref: Ref, node: ast.Call) -> Value:
@@ -348,7 +398,11 @@ class Reader:
             return self.functional(node)
         if name in ("keras.Input", "keras.layers.Input"):
             shape_node = call_arguments(node, ("shape",)).get("shape")
-            shape = const_shape(self.evaluate(shape_node)) if shape_node is not None else None
+            shape = (
+                const_shape(self.evaluate(shape_node))
+                if shape_node is not None
+                else None
+            )
             rank = len(shape) + 1 if shape is not None else None
             return Tensor(None, rank, shape_node=shape_node, is_input=True)
         if name.startswith("keras.layers."):
@@ -356,7 +410,9 @@ class Reader:
             return LayerValue(self.objects.layer(ref.last, node, spec))
         if name.startswith("keras.losses."):
             return self.objects.loss_object(ref, node)
-        found = data.keras_data_call(ref, node, self.evaluate, self.knowledge, self.source)
+        found = data.keras_data_call(
+            ref, node, self.evaluate, self.knowledge, self.source
+        )
         if found is not None:
             return found
         for argument in [*node.args, *(k.value for k in node.keywords)]:
@@ -366,8 +422,12 @@ class Reader:
     # -- models --------------------------------------------------------------------
 
     def new_model(self, kind: str, node: ast.expr) -> Model:
-        model = Model(kind=kind, node=node, range=as_range(self.source, node),  # type: ignore[arg-type]
-                      variable=None)
+        model = Model(
+            kind=kind,
+            node=node,
+            range=as_range(self.source, node),  # type: ignore[arg-type]
+            variable=None,
+        )
         self.models.append(model)
         return model
 
@@ -376,7 +436,9 @@ class Reader:
         layers_node = call_arguments(node, ("layers",)).get("layers")
         if layers_node is not None:
             if isinstance(layers_node, ast.List | ast.Tuple):
-                model.list_node = layers_node if isinstance(layers_node, ast.List) else None
+                model.list_node = (
+                    layers_node if isinstance(layers_node, ast.List) else None
+                )
                 for element in layers_node.elts:
                     self.add_to(model, self.evaluate(element), element)
             else:
@@ -400,7 +462,9 @@ class Reader:
         else:
             if isinstance(value, ModelValue):
                 value.model.compiled_elsewhere = True
-            model.layers.append(graph.opaque_layer(element, self.source, self.conditional > 0))
+            model.layers.append(
+                graph.opaque_layer(element, self.source, self.conditional > 0)
+            )
 
     def functional(self, node: ast.Call) -> Value:
         arguments = call_arguments(node, ("inputs", "outputs"))
@@ -412,8 +476,13 @@ class Reader:
         named: list[tuple[str | None, Value]]
         if isinstance(outputs_node, ast.Dict):
             named = [
-                (key.value if isinstance(key, ast.Constant) else None, self.evaluate(value))
-                for key, value in zip(outputs_node.keys, outputs_node.values, strict=True)
+                (
+                    key.value if isinstance(key, ast.Constant) else None,
+                    self.evaluate(value),
+                )
+                for key, value in zip(
+                    outputs_node.keys, outputs_node.values, strict=True
+                )
             ]
         else:
             outputs = self.evaluate(outputs_node)
@@ -460,7 +529,10 @@ class Reader:
             return ModelValue(instance.model)
         if cls.kind == "other" and node is None:
             for statement in cls.node.body:
-                if isinstance(statement, ast.FunctionDef) and statement.name != "__init__":
+                if (
+                    isinstance(statement, ast.FunctionDef)
+                    and statement.name != "__init__"
+                ):
                     self.call_function(FunctionValue(statement), [], {}, instance)
         return instance
 
@@ -473,9 +545,16 @@ class Reader:
             return
         parameters = [a.arg for a in method.args.args]
         inputs = [Tensor(None, None, is_input=True) for _ in parameters[1:2]]
-        result = self.call_function(FunctionValue(method), [], {}, instance,
-                                    preset=dict(zip(parameters[1:2], inputs, strict=False)))
-        seen_layers = [v.layer for v in instance.attributes.values() if isinstance(v, LayerValue)]
+        result = self.call_function(
+            FunctionValue(method),
+            [],
+            {},
+            instance,
+            preset=dict(zip(parameters[1:2], inputs, strict=False)),
+        )
+        seen_layers = [
+            v.layer for v in instance.attributes.values() if isinstance(v, LayerValue)
+        ]
         model.layers = seen_layers
         items = result.items if isinstance(result, Sequence) else [result]
         graph.functional_heads(model, [(None, item) for item in items], self.knowledge)
@@ -503,7 +582,9 @@ class Reader:
             return Const(None)
         if method in ("load_weights", "predict", "save", "save_weights", "to_json"):
             model.compiled_elsewhere = model.compiled_elsewhere or method in (
-                "load_weights", "predict")
+                "load_weights",
+                "predict",
+            )
             return UNKNOWN
         if method in ("summary", "evaluate", "count_params", "get_config"):
             return UNKNOWN
@@ -542,7 +623,9 @@ class Reader:
 
     def read_losses(self, node: ast.expr) -> tuple[list, bool]:
         if isinstance(node, ast.List | ast.Tuple):
-            return [self.objects.loss(item, index) for index, item in enumerate(node.elts)], True
+            return [
+                self.objects.loss(item, index) for index, item in enumerate(node.elts)
+            ], True
         if isinstance(node, ast.Dict):
             uses = []
             for key, value in zip(node.keys, node.values, strict=True):
@@ -558,18 +641,22 @@ class Reader:
         arguments = [self.evaluate(argument) for argument in node.args]
         if not arguments:
             return UNKNOWN
-        tensors = arguments[0].items if isinstance(arguments[0], Sequence) else [arguments[0]]
-        parents = [t for t in tensors if isinstance(t, Tensor)]
+        items = arguments[0].items if isinstance(arguments[0], Sequence) else [arguments[0]]
+        parents = [
+            item
+            if isinstance(item, Tensor)
+            else Tensor(graph.opaque_layer(node.args[0], self.source, False), None)
+            for item in items
+        ]
         layer.input_node = node.args[0]
         if self.conditional:
             layer.conditional = True
-        return graph.apply(layer, parents, len(parents) == len(tensors), self.knowledge)
+        return graph.apply(layer, parents, self.knowledge)
 
     def apply_model(self, model: Model, node: ast.Call) -> Value:
+        """A whole model used as a layer: its output is a tensor of unknown shape."""
         model.compiled_elsewhere = True
-        for argument in node.args:
-            self.evaluate(argument)
-        return Tensor(None, None)
+        return self.unknown_call(node, escapes=False)
 
     # -- functions -----------------------------------------------------------------
 
@@ -582,14 +669,20 @@ class Reader:
         preset: dict[str, Value] | None = None,
     ) -> Value:
         function.called = function.called or not self.standalone
-        values = [self.evaluate(arg) for arg in args if not isinstance(arg, ast.Starred)]
-        keyword_values = {name: self.evaluate(value) for name, value in keywords.items()}
+        values = [
+            self.evaluate(arg) for arg in args if not isinstance(arg, ast.Starred)
+        ]
+        keyword_values = {
+            name: self.evaluate(value) for name, value in keywords.items()
+        }
         if self.depth >= MAX_CALL_DEPTH:
             for value in [*values, *keyword_values.values()]:
                 self.escape(value)
             return UNKNOWN
         scope = Scope(parent=self.module, instance=instance)
-        parameters = [a.arg for a in (*function.node.args.posonlyargs, *function.node.args.args)]
+        parameters = [
+            a.arg for a in (*function.node.args.posonlyargs, *function.node.args.args)
+        ]
         if instance is not None and parameters:
             scope.names[parameters[0]] = instance
             parameters = parameters[1:]
@@ -621,9 +714,7 @@ class Reader:
 
     def escape(self, value: Value) -> None:
         """The value leaves what this file shows: a model there may be compiled elsewhere."""
-        if isinstance(value, ModelValue):
-            value.model.compiled_elsewhere = True
-        elif isinstance(value, Instance) and value.model is not None:
+        if isinstance(value, ModelValue) or (isinstance(value, Instance) and value.model is not None):
             value.model.compiled_elsewhere = True
         elif isinstance(value, Sequence):
             for item in value.items:

@@ -126,7 +126,9 @@ def const_shape(value: Value) -> tuple[int | None, ...] | None:
     if isinstance(value, Sequence):
         items: list[int | None] = []
         for item in value.items:
-            if isinstance(item, Const) and (item.value is None or type(item.value) is int):
+            if isinstance(item, Const) and (
+                item.value is None or type(item.value) is int
+            ):
                 items.append(item.value)  # type: ignore[arg-type]
             else:
                 items.append(None)

@@ -14,7 +14,11 @@ def replace(source: SourceText, node: ast.AST, text: str) -> TextEdit:
 
 def string_literal(source: SourceText, like: ast.expr | None, value: str) -> str:
     """``value`` quoted the way the string ``like`` is quoted in the file (else double)."""
-    if like is not None and isinstance(like, ast.Constant) and isinstance(like.value, str):
+    if (
+        like is not None
+        and isinstance(like, ast.Constant)
+        and isinstance(like.value, str)
+    ):
         original = source.text_in(as_range(source, like))
         quote = original[-1:] if original[-1:] in ("'", '"') else '"'
         return f"{quote}{value}{quote}"
@@ -37,10 +41,13 @@ def add_keyword(source: SourceText, call: ast.Call, name: str, value: str) -> Te
     return TextEdit(Range(before, before), f"{name}={value}")
 
 
-def remove_keyword(source: SourceText, call: ast.Call, keyword: ast.keyword) -> TextEdit:
+def remove_keyword(
+    source: SourceText, call: ast.Call, keyword: ast.keyword
+) -> TextEdit:
     """Delete ``keyword`` and the comma that joins it to its neighbour."""
-    arguments = sorted([*call.args, *call.keywords],
-                       key=lambda a: (a.lineno, a.col_offset))
+    arguments = sorted(
+        [*call.args, *call.keywords], key=lambda a: (a.lineno, a.col_offset)
+    )
     index = arguments.index(keyword)
     here = as_range(source, keyword)
     if index > 0:
@@ -67,10 +74,14 @@ def indentation(source: SourceText, line: int) -> str:
 def insert_line_before(source: SourceText, line: int, text: str) -> TextEdit:
     """Insert ``text`` as a whole line above ``line``, with that line's indentation."""
     at = Position(line, 0)
-    return TextEdit(Range(at, at), f"{indentation(source, line)}{text}{_newline(source)}")
+    return TextEdit(
+        Range(at, at), f"{indentation(source, line)}{text}{_newline(source)}"
+    )
 
 
-def insert_after_statement(source: SourceText, statement: ast.stmt, text: str) -> TextEdit:
+def insert_after_statement(
+    source: SourceText, statement: ast.stmt, text: str
+) -> TextEdit:
     """Insert ``text`` as a new line after ``statement``, at its indentation."""
     end = as_range(source, statement).end
     line_end = Position(end.line, len(source.line(end.line)))

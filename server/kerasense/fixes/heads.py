@@ -15,17 +15,25 @@ from kerasense.knowledge import Knowledge, Loss
 from kerasense.source.text import SourceText, as_range
 from kerasense.syntax.names import ImportMap
 
-TASK_METRICS = {"binary": "accuracy", "multiclass": "accuracy", "multilabel": "binary_accuracy",
-                "regression": "mae"}
+TASK_METRICS = {
+    "binary": "accuracy",
+    "multiclass": "accuracy",
+    "multilabel": "binary_accuracy",
+    "regression": "mae",
+}
 
 
 class FixBuilder:
-    def __init__(self, source: SourceText, imports: ImportMap, knowledge: Knowledge) -> None:
+    def __init__(
+        self, source: SourceText, imports: ImportMap, knowledge: Knowledge
+    ) -> None:
         self.source = source
         self.imports = imports
         self.knowledge = knowledge
 
-    def _fix(self, title: str, *changes: TextEdit | None, preferred: bool = False) -> Fix | None:
+    def _fix(
+        self, title: str, *changes: TextEdit | None, preferred: bool = False
+    ) -> Fix | None:
         if any(change is None for change in changes):
             return None
         return Fix(title, tuple(c for c in changes if c is not None), preferred)
@@ -40,57 +48,79 @@ class FixBuilder:
         layer = head.layer
         return layer.inner if layer.family == "wrapper" and layer.inner else layer
 
-    def set_activation(self, head: Head, key: str, title: str, preferred: bool = False
-                       ) -> Fix | None:
+    def set_activation(
+        self, head: Head, key: str, title: str, preferred: bool = False
+    ) -> Fix | None:
         layer = head.activation_layer
         if layer is not None:
             if layer.name == "Activation" and "activation" in layer.arguments:
                 node = layer.arguments["activation"]
-                return self._fix(title, edits.replace_string(self.source, node, key),
-                                 preferred=preferred)
+                return self._fix(
+                    title,
+                    edits.replace_string(self.source, node, key),
+                    preferred=preferred,
+                )
             activation = self.spell("keras.layers.Activation")
             if activation is None:
                 return None
-            text = f'{activation}({edits.string_literal(self.source, None, key)})'
-            return self._fix(title, edits.replace(self.source, layer.node, text),
-                             preferred=preferred)
+            text = f"{activation}({edits.string_literal(self.source, None, key)})"
+            return self._fix(
+                title, edits.replace(self.source, layer.node, text), preferred=preferred
+            )
         core = self.core(head)
         current = core.arguments.get("activation")
         literal = edits.string_literal(self.source, current, key)
         if current is not None:
-            return self._fix(title, edits.replace(self.source, current, literal),
-                             preferred=preferred)
-        return self._fix(title, edits.add_keyword(self.source, core.node, "activation", literal),
-                         preferred=preferred)
+            return self._fix(
+                title, edits.replace(self.source, current, literal), preferred=preferred
+            )
+        return self._fix(
+            title,
+            edits.add_keyword(self.source, core.node, "activation", literal),
+            preferred=preferred,
+        )
 
-    def drop_activation(self, head: Head, title: str, preferred: bool = False) -> Fix | None:
+    def drop_activation(
+        self, head: Head, title: str, preferred: bool = False
+    ) -> Fix | None:
         if head.activation_layer is not None:
             return self.set_activation(head, "linear", title, preferred)
         core = self.core(head)
         for keyword in core.node.keywords:
             if keyword.arg == "activation":
-                return self._fix(title, edits.remove_keyword(self.source, core.node, keyword),
-                                 preferred=preferred)
+                return self._fix(
+                    title,
+                    edits.remove_keyword(self.source, core.node, keyword),
+                    preferred=preferred,
+                )
         node = core.arguments.get("activation")
         if node is None:
             return None
-        return self._fix(title, edits.replace(self.source, node, "None"), preferred=preferred)
+        return self._fix(
+            title, edits.replace(self.source, node, "None"), preferred=preferred
+        )
 
     def set_units(self, head: Head, units: int, preferred: bool = True) -> Fix | None:
         if head.units_node is None:
             return None
-        return self._fix(f"Use {units} units", edits.replace(self.source, head.units_node,
-                                                               str(units)), preferred=preferred)
+        return self._fix(
+            f"Use {units} units",
+            edits.replace(self.source, head.units_node, str(units)),
+            preferred=preferred,
+        )
 
     # -- loss -------------------------------------------------------------------------
 
-    def set_loss(self, use: LossUse, key: str, title: str, preferred: bool = False
-                 ) -> Fix | None:
+    def set_loss(
+        self, use: LossUse, key: str, title: str, preferred: bool = False
+    ) -> Fix | None:
         loss = self.knowledge.losses[key]
         if use.form == "string":
-            return self._fix(title, edits.replace_string(self.source, use.node,
-                                                         loss.spellings[0]),
-                             preferred=preferred)
+            return self._fix(
+                title,
+                edits.replace_string(self.source, use.node, loss.spellings[0]),
+                preferred=preferred,
+            )
         call = _loss_call(use)
         if use.form == "class" and call is not None:
             renamed = self._rename(call.func, "keras.losses", loss.classes[0])
@@ -111,35 +141,51 @@ class FixBuilder:
         title = "Pass from_logits=True to the loss"
         call = _loss_call(use)
         if use.form == "class" and call is not None:
-            return self._fix(title, edits.set_keyword(self.source, call, "from_logits", "True"),
-                             preferred=preferred)
-        if use.loss is None or not use.loss.classes or use.form not in ("string", "function"):
+            return self._fix(
+                title,
+                edits.set_keyword(self.source, call, "from_logits", "True"),
+                preferred=preferred,
+            )
+        if (
+            use.loss is None
+            or not use.loss.classes
+            or use.form not in ("string", "function")
+        ):
             return None
         spelled = self.spell(f"keras.losses.{use.loss.classes[0]}")
         if spelled is None:
             return None
-        return self._fix(title, edits.replace(self.source, use.node,
-                                              f"{spelled}(from_logits=True)"),
-                         preferred=preferred)
+        return self._fix(
+            title,
+            edits.replace(self.source, use.node, f"{spelled}(from_logits=True)"),
+            preferred=preferred,
+        )
 
     def drop_from_logits(self, use: LossUse, preferred: bool = False) -> Fix | None:
         call = _loss_call(use)
         if call is None or use.from_logits_node is None:
             return None
-        return self._fix("Remove from_logits=True",
-                         edits.remove_keyword(self.source, call, use.from_logits_node),
-                         preferred=preferred)
+        return self._fix(
+            "Remove from_logits=True",
+            edits.remove_keyword(self.source, call, use.from_logits_node),
+            preferred=preferred,
+        )
 
     def add_loss(self, compile_call: CompileCall, loss: Loss) -> Fix | None:
         literal = edits.string_literal(self.source, None, loss.spellings[0])
-        return self._fix(f"Add loss={literal}",
-                         edits.add_keyword(self.source, compile_call.node, "loss", literal),
-                         preferred=True)
+        return self._fix(
+            f"Add loss={literal}",
+            edits.add_keyword(self.source, compile_call.node, "loss", literal),
+            preferred=True,
+        )
 
     def replace_metric(self, metric: MetricUse, name: str) -> Fix | None:
         literal = edits.string_literal(self.source, metric.node, name)
-        return self._fix(f'Use the "{name}" metric',
-                         edits.replace(self.source, metric.node, literal), preferred=True)
+        return self._fix(
+            f'Use the "{name}" metric',
+            edits.replace(self.source, metric.node, literal),
+            preferred=True,
+        )
 
     # -- architecture ---------------------------------------------------------------
 
@@ -151,28 +197,47 @@ class FixBuilder:
         layer = head.layer
         if layer.input_node is not None:
             inner = self.source.text_in(as_range(self.source, layer.input_node))
-            return self._fix(title, edits.replace(self.source, layer.input_node,
-                                                  f"{flatten}()({inner})"), preferred=True)
+            return self._fix(
+                title,
+                edits.replace(self.source, layer.input_node, f"{flatten}()({inner})"),
+                preferred=True,
+            )
         if model.list_node is not None and layer.node in model.list_node.elts:
             start = layer.range.start
             own_line = not self.source.line(start.line)[: start.column].strip()
-            separator = "\n" + edits.indentation(self.source, start.line) if own_line else " "
-            return self._fix(title, TextEdit(Range(start, start), f"{flatten}(),{separator}"),
-                             preferred=True)
+            separator = (
+                "\n" + edits.indentation(self.source, start.line) if own_line else " "
+            )
+            return self._fix(
+                title,
+                TextEdit(Range(start, start), f"{flatten}(),{separator}"),
+                preferred=True,
+            )
         for call in model.add_calls:
-            if call.args and call.args[0] is layer.node and isinstance(call.func, ast.Attribute):
+            if (
+                call.args
+                and call.args[0] is layer.node
+                and isinstance(call.func, ast.Attribute)
+            ):
                 receiver = self.source.text_in(as_range(self.source, call.func.value))
                 line = as_range(self.source, call).start.line
-                return self._fix(title, edits.insert_line_before(
-                    self.source, line, f"{receiver}.add({flatten}())"), preferred=True)
+                return self._fix(
+                    title,
+                    edits.insert_line_before(
+                        self.source, line, f"{receiver}.add({flatten}())"
+                    ),
+                    preferred=True,
+                )
         return None
 
     def drop_return_sequences(self, layer: Layer) -> Fix | None:
         for keyword in layer.node.keywords:
             if keyword.arg == "return_sequences":
-                return self._fix("Return only the last step (drop return_sequences=True)",
-                                 edits.remove_keyword(self.source, layer.node, keyword),
-                                 preferred=True)
+                return self._fix(
+                    "Return only the last step (drop return_sequences=True)",
+                    edits.remove_keyword(self.source, layer.node, keyword),
+                    preferred=True,
+                )
         return None
 
     def drop_batch_axis(self, shape_node: ast.expr) -> Fix | None:
@@ -180,8 +245,11 @@ class FixBuilder:
             return None
         first = as_range(self.source, shape_node.elts[0])
         second = as_range(self.source, shape_node.elts[1])
-        return self._fix("Remove the batch axis from the shape",
-                         TextEdit(Range(first.start, second.start), ""), preferred=True)
+        return self._fix(
+            "Remove the batch axis from the shape",
+            TextEdit(Range(first.start, second.start), ""),
+            preferred=True,
+        )
 
     # -- whole heads and compile calls ---------------------------------------------
 
@@ -199,8 +267,10 @@ class FixBuilder:
             return None
         loss = self.task_loss(task, model)
         metric = TASK_METRICS[task]
-        return (f'{model.variable}.compile(optimizer="adam", loss="{loss.spellings[0]}", '
-                f'metrics=["{metric}"])')
+        return (
+            f'{model.variable}.compile(optimizer="adam", loss="{loss.spellings[0]}", '
+            f'metrics=["{metric}"])'
+        )
 
     def head_text(self, model: Model, task: str) -> str | None:
         dense = self.spell("keras.layers.Dense")
@@ -213,7 +283,9 @@ class FixBuilder:
             units = str(model.classes)
         else:
             return None
-        activation = "" if spec.activation == "linear" else f', activation="{spec.activation}"'
+        activation = (
+            "" if spec.activation == "linear" else f', activation="{spec.activation}"'
+        )
         return f"{dense}({units}{activation})"
 
     def add_compile(self, model: Model, task: str) -> Fix | None:
@@ -233,8 +305,9 @@ class FixBuilder:
             changes.append(_append_to_list(self.source, model.list_node, head))
         elif model.add_calls and model.variable:
             line = as_range(self.source, model.add_calls[-1]).end.line
-            changes.append(_insert_after_line(self.source, line,
-                                              f"{model.variable}.add({head})"))
+            changes.append(
+                _insert_after_line(self.source, line, f"{model.variable}.add({head})")
+            )
         else:
             return None
         if model.compile is None:
@@ -269,8 +342,13 @@ def _last_statement_line(source: SourceText, model: Model) -> int | None:
 def _insert_after_line(source: SourceText, line: int, text: str) -> TextEdit:
     """A new line after ``line`` with the indentation of the statement that starts there."""
     start_line = line
-    while start_line > 0 and source.line(start_line).startswith((" ", "\t", ")", "]")) and (
-        edits.indentation(source, start_line) > edits.indentation(source, start_line - 1)
+    while (
+        start_line > 0
+        and source.line(start_line).startswith((" ", "\t", ")", "]"))
+        and (
+            edits.indentation(source, start_line)
+            > edits.indentation(source, start_line - 1)
+        )
     ):
         start_line -= 1
     indent = edits.indentation(source, start_line)
@@ -286,9 +364,10 @@ def _append_to_list(source: SourceText, node: ast.List, text: str) -> TextEdit:
         return TextEdit(Range(inside, inside), text)
     last = as_range(source, node.elts[-1])
     first_line = as_range(source, node).start.line
-    if last.start.line != first_line and not source.line(last.start.line)[
-        : last.start.column
-    ].strip():
+    if (
+        last.start.line != first_line
+        and not source.line(last.start.line)[: last.start.column].strip()
+    ):
         indent = edits.indentation(source, last.start.line)
         newline = "\r\n" if "\r\n" in source.text else "\n"
         return TextEdit(Range(last.end, last.end), f",{newline}{indent}{text}")

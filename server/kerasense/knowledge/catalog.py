@@ -126,9 +126,15 @@ class Knowledge:
     metrics: dict[str, tuple[str, ...]]
     _loss_by_spelling: dict[str, Loss] = field(default_factory=dict, repr=False)
     _loss_by_name: dict[str, Loss] = field(default_factory=dict, repr=False)
-    _activation_by_spelling: dict[str, Activation] = field(default_factory=dict, repr=False)
-    _activation_by_function: dict[str, Activation] = field(default_factory=dict, repr=False)
-    _activation_by_layer: dict[str, Activation] = field(default_factory=dict, repr=False)
+    _activation_by_spelling: dict[str, Activation] = field(
+        default_factory=dict, repr=False
+    )
+    _activation_by_function: dict[str, Activation] = field(
+        default_factory=dict, repr=False
+    )
+    _activation_by_layer: dict[str, Activation] = field(
+        default_factory=dict, repr=False
+    )
 
     def loss_from_string(self, text: str) -> Loss | None:
         return self._loss_by_spelling.get(text)
@@ -223,7 +229,8 @@ def knowledge() -> Knowledge:
     }
     layer_data = _read("layers.toml")
     families = {
-        key: (entry["title"], entry["summary"]) for key, entry in layer_data["family"].items()
+        key: (entry["title"], entry["summary"])
+        for key, entry in layer_data["family"].items()
     }
     layers = {
         name: LayerSpec(
@@ -262,11 +269,17 @@ def knowledge() -> Knowledge:
         for key, entry in data["dataset"].items()
     }
     loaders = {
-        key: Loader(key=key, title=entry["title"], modality=entry["modality"],
-                    label_mode=entry["label_mode"])
+        key: Loader(
+            key=key,
+            title=entry["title"],
+            modality=entry["modality"],
+            label_mode=entry["label_mode"],
+        )
         for key, entry in data["loader"].items()
     }
-    metrics = {kind: _tuple(names) for kind, names in _read("metrics.toml")["metrics"].items()}
+    metrics = {
+        kind: _tuple(names) for kind, names in _read("metrics.toml")["metrics"].items()
+    }
 
     result = Knowledge(
         rules=rules,

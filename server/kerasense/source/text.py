@@ -92,7 +92,10 @@ def apply_edits(text: str, edits: Iterable[TextEdit]) -> str:
     """Apply non-overlapping edits, all expressed against the original ``text``."""
     source = SourceText(text)
     spans = sorted(
-        ((source.offset(e.range.start), source.offset(e.range.end), e.new_text) for e in edits),
+        (
+            (source.offset(e.range.start), source.offset(e.range.end), e.new_text)
+            for e in edits
+        ),
         key=lambda span: (span[0], span[1]),
     )
     pieces: list[str] = []

@@ -22,8 +22,17 @@ _ROOTS = (
 
 # Submodules whose members Keras re-exports one level up; `keras.layers.core.Dense` is
 # `keras.layers.Dense`.
-_NAMESPACES = ("layers", "losses", "activations", "metrics", "models", "utils", "optimizers",
-               "ops", "callbacks")
+_NAMESPACES = (
+    "layers",
+    "losses",
+    "activations",
+    "metrics",
+    "models",
+    "utils",
+    "optimizers",
+    "ops",
+    "callbacks",
+)
 
 
 def canonical(dotted: str) -> str | None:
@@ -85,7 +94,9 @@ class ImportMap:
                     self.names[alias.asname or alias.name] = full
         elif isinstance(node, ast.Assign) and len(node.targets) == 1:
             target = node.targets[0]
-            if isinstance(target, ast.Name) and isinstance(node.value, ast.Attribute | ast.Name):
+            if isinstance(target, ast.Name) and isinstance(
+                node.value, ast.Attribute | ast.Name
+            ):
                 resolved = self.resolve(node.value)
                 if resolved is not None and resolved.count(".") <= 2:
                     self.names[target.id] = resolved
@@ -114,7 +125,12 @@ class ImportMap:
 
     def _from_star(self, name: str) -> str | None:
         for module in self.star_modules:
-            if module in ("keras.layers", "keras.models", "keras.losses", "keras.datasets"):
+            if module in (
+                "keras.layers",
+                "keras.models",
+                "keras.losses",
+                "keras.datasets",
+            ):
                 return f"{module}.{name}"
         return None
 

@@ -28,7 +28,9 @@ def parse(source: SourceText) -> ast.Module | SyntaxProblem:
         # SyntaxError.offset counts code points in the line's text (1-based).
         return SyntaxProblem(error.msg or "invalid syntax", Position(line, column))
     except (ValueError, RecursionError, MemoryError, OverflowError) as error:
-        message = "nested too deeply to parse" if isinstance(error, RecursionError) else str(
-            error
+        message = (
+            "nested too deeply to parse"
+            if isinstance(error, RecursionError)
+            else str(error)
         )
         return SyntaxProblem(message or type(error).__name__, Position(0, 0))

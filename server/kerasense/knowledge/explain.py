@@ -1,0 +1,234 @@
+"""Short Markdown explanations of Keras names, written from the knowledge tables.
+
+The language server shows them on hover; the command line can print them too. Each
+function answers one question: what data a layer suits, which head a loss or an
+activation pairs with, what an input shape implies, what a dataset or loader gives.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from kerasense.knowledge import (
+    Activation,
+    Dataset,
+    Loader,
+    Loss,
+    Modality,
+    Task,
+    knowledge,
+)
+
+RULES_URL = "https://github.com/kerasense/kerasense/blob/main/docs/rules/{code}.md"
+"""Where a rule's page lives when this is not a source checkout with ``docs/rules``."""
+
+_CHECKOUT_RULES = Path(__file__).resolve().parents[3] / "docs" / "rules"
+
+# What each activation kind gives a head, in words.
+_KIND_WORDS = {
+    "distribution": "a probability distribution over the units",
+    "probability": "an independent probability per unit",
+    "linear": "raw values (logits, or regression outputs)",
+    "bounded": "values squashed into a fixed range",
+    "rectified": "values cut at zero",
+    "log_distribution": "log-probabilities",
+}
+_UNITS_WORDS = {
+    "1": "one unit",
+    "classes": "a unit per class",
+    "values": "a unit per value",
+}
+
+
+def rule_url(code: str) -> str:
+    """The rule's page: ``docs/rules/CODE.md`` of this checkout, else the project's."""
+    page = _CHECKOUT_RULES / f"{code}.md"
+    if page.is_file():
+        return page.as_uri()
+    return RULES_URL.format(code=code)
+
+
+def _tasks_with(activation: str) -> list[Task]:
+    return [t for t in knowledge().tasks.values() if t.activation == activation]
+
+
+def _activations_of_kind(kind: str) -> list[str]:
+    return [a.key for a in knowledge().activations.values() if a.kind == kind]
+
+
+def _head_words(task: Task) -> str:
+    activation = "no activation" if task.activation == "linear" else task.activation
+    return f"{_UNITS_WORDS.get(task.units, task.units)} with {activation}"
+
+
+def _placement(family: str) -> tuple[list[str], list[str]]:
+    """Modalities for which a layer family is the first choice, and the alternatives."""
+    first: list[str] = []
+    other: list[str] = []
+    for modality in knowledge().modalities.values():
+        for index, network in enumerate(modality.networks):
+            parts = network.split("+")
+            if family not in parts:
+                continue
+            label = modality.title.lower()
+            if len(parts) > 1:
+                label += " (per frame)" if parts[0] == family else " (after frames)"
+            (first if index == 0 and len(parts) == 1 else other).append(label)
+            break
+    return first, other
+
+
+def explain_layer(name: str) -> str | None:
+    """What a layer class does and which data it suits."""
+    table = knowledge()
+    spec = table.layers.get(name)
+    if spec is None:
+        return None
+    title, summary = table.families.get(spec.family, (spec.family, ""))
+    paragraphs = [f"**{name}** · {title}", summary]
+    first, other = _placement(spec.family)
+    if first:
+        paragraphs.append(f"First choice for {', '.join(first)}.")
+    if other:
+        paragraphs.append(f"An alternative for {', '.join(other)}.")
+    activation = table.activation_from_layer(name)
+    if activation is not None:
+        paragraphs.append(explain_activation(activation, heading=False))
+    return "\n\n".join(p for p in paragraphs if p)
+
+
+def explain_loss(loss: Loss) -> str:
+    """A loss, the head it expects and the targets it compares with."""
+    table = knowledge()
+    lines = [f"**{loss.title}** · loss", "", loss.summary]
+    tasks = [table.tasks[key] for key in loss.tasks if key in table.tasks]
+    if tasks:
+        heads = ", or ".join(f"{_head_words(t)} ({t.title.lower()})" for t in tasks)
+        lines += ["", f"Head: {heads}."]
+    if loss.kind == "crossentropy":
+        lines += ["", "With `from_logits=True`, the head has no activation instead."]
+    return "\n".join(lines)
+
+
+def explain_activation(activation: Activation, *, heading: bool = True) -> str:
+    """An activation and the head it belongs to, if any."""
+    lines = [f"**{activation.key}** · activation", ""] if heading else []
+    lines.append(activation.summary)
+    tasks = _tasks_with(activation.key)
+    if tasks:
+        for task in tasks:
+            losses = " or ".join(f"`{name}`" for name in task.losses.values())
+            head = f"{task.title}: {_head_words(task)}, with {losses}."
+            lines += ["", head]
+    elif activation.kind in ("rectified", "bounded"):
+        lines += ["", "For hidden layers: no loss reads its output as a prediction."]
+    else:
+        words = _KIND_WORDS.get(activation.kind, "values")
+        lines += ["", f"A head with it outputs {words}."]
+    return "\n".join(lines)
+
+
+def network_title(network: str) -> str:
+    """A network of ``modalities.toml`` in words, ``conv2d+recurrent`` included."""
+    families = knowledge().families
+    parts = [families[p][0] if p in families else p for p in network.split("+")]
+    if len(parts) == 2:
+        return f"{parts[0]} per frame, then {parts[1][0].lower()}{parts[1][1:]}"
+    return parts[0]
+
+
+def _networks_in_words(modality: Modality) -> str:
+    names = [network_title(n) for n in modality.networks]
+    if len(names) == 1:
+        return names[0]
+    return f"{names[0]} first, {' or '.join(names[1:])} as the alternative"
+
+
+def explain_shape(shape: tuple[int | None, ...]) -> str:
+    """The modality one sample's shape implies, and the network to use for it."""
+    written = ", ".join("None" if s is None else str(s) for s in shape)
+    if len(shape) == 1:
+        written += ","
+    rank = len(shape)
+    axes = "1 axis" if rank == 1 else f"{rank} axes"
+    lines = [f"**Input shape** `({written})` · {axes} per sample", ""]
+    matches = [m for m in knowledge().modalities.values() if rank in m.input_ranks]
+    if matches:
+        for modality in matches:
+            lines.append(f"- {modality.title}: {_networks_in_words(modality)}")
+    else:
+        lines.append(f"No kind of data Kerasense knows has {axes} per sample.")
+    if rank > 1 and shape[0] is None:
+        note = "`shape` describes one sample; a leading `None` adds an axis too many."
+        lines += ["", note]
+    else:
+        lines += ["", "The batch axis comes on top of these."]
+    return "\n".join(lines)
+
+
+def _dataset_head(task: Task, classes: int, labels: str) -> str:
+    units = str(classes) if task.units == "classes" else "1"
+    activation = ""
+    if task.activation != "linear":
+        activation = f', activation="{task.activation}"'
+    loss = task.losses.get(labels) or next(iter(task.losses.values()))
+    return f"`Dense({units}{activation})` head with `{loss}`"
+
+
+def explain_dataset(dataset: Dataset) -> str:
+    """A Keras dataset: its data, task, classes and the head that fits it."""
+    table = knowledge()
+    modality = table.modalities.get(dataset.modality)
+    task = table.tasks.get(dataset.task)
+    lines = [f"**{dataset.title}** · `keras.datasets.{dataset.key}`", ""]
+    kind = modality.title if modality else dataset.modality
+    if dataset.x_shape:
+        kind += f", samples of shape {tuple(dataset.x_shape)}"
+    lines.append(f"{kind}.")
+    if task is not None:
+        classes = f" with {dataset.classes} classes" if dataset.classes else ""
+        lines += [
+            "",
+            f"{task.title}{classes}; labels: {dataset.labels.replace('_', '-')}.",
+            "",
+            f"Fits a {_dataset_head(task, dataset.classes, dataset.labels)}.",
+        ]
+    return "\n".join(lines)
+
+
+def explain_loader(loader: Loader) -> str:
+    """A dataset loader: the data it reads and the labels it gives."""
+    modality = knowledge().modalities.get(loader.modality)
+    lines = [f"**{loader.title}** · `{loader.key}`", ""]
+    lines.append(f"{modality.title if modality else loader.modality}.")
+    if loader.label_mode == "int":
+        lines += [
+            "",
+            'Labels are integer class indices (`label_mode="int"`): softmax head with '
+            '`sparse_categorical_crossentropy`; `"categorical"` gives one-hot labels, '
+            '`"binary"` 0/1 for two classes (sigmoid head, `binary_crossentropy`).',
+        ]
+    elif loader.label_mode == "none":
+        lines += ["", "Gives no labels unless `targets` is passed."]
+    return "\n".join(lines)
+
+
+def explain_name(canonical: str) -> str | None:
+    """Explain a canonical Keras name such as ``keras.layers.Conv2D``."""
+    table = knowledge()
+    parts = canonical.split(".")
+    last = parts[-1]
+    if len(parts) >= 3 and parts[1] == "datasets":
+        dataset = table.datasets.get(parts[2])
+        return explain_dataset(dataset) if dataset else None
+    if last in table.loaders:
+        return explain_loader(table.loaders[last])
+    if parts[0] == "keras" and len(parts) == 3 and parts[1] == "losses":
+        loss = table.loss_from_name(last)
+        return explain_loss(loss) if loss else None
+    activation = table.activation_from_function(canonical)
+    if activation is not None:
+        return explain_activation(activation)
+    if parts[0] == "keras" and (len(parts) == 2 or parts[1] == "layers"):
+        return explain_layer(last)
+    return None
