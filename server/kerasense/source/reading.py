@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import io
+import re
 import tokenize
 from dataclasses import dataclass
 from pathlib import Path
 
 MAX_BYTES = 20 * 1024 * 1024
+_COOKIE = re.compile(rb"^[ \t\f]*#.*?coding[:=]", re.MULTILINE)
 
 
 @dataclass(frozen=True)
@@ -26,7 +28,9 @@ def decode_source(data: bytes) -> str | Unreadable:
     try:
         encoding, _ = tokenize.detect_encoding(io.BytesIO(data).readline)
     except SyntaxError as error:
-        return Unreadable(f"its encoding declaration is invalid: {error.msg}")
+        if _COOKIE.search(b"\n".join(data.splitlines()[:2])):
+            return Unreadable(f"its encoding declaration is invalid: {error.msg}")
+        return Unreadable("it is not valid utf-8 and declares no other encoding")
     try:
         text = data.decode(encoding)
     except (UnicodeDecodeError, LookupError) as error:

@@ -1,0 +1,155 @@
+"""``kerasense check`` as a user runs it: output formats, exit codes, bad input."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from kerasense.cli.main import main
+
+WRONG = """\
+from tensorflow import keras
+from tensorflow.keras import layers
+
+model = keras.Sequential([
+    layers.Input(shape=(20,)),
+    layers.Dense(64, activation="relu"),
+    layers.Dense(1, activation="softmax"),
+])
+model.compile(optimizer="adam", loss="binary_crossentropy", metrics=["accuracy"])
+"""
+RIGHT = WRONG.replace('"softmax"', '"sigmoid"')
+
+
+def run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
+    code = main(list(argv))
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+@pytest.fixture
+def project(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "wrong.py").write_text(WRONG)
+    (tmp_path / "pkg").mkdir()
+    (tmp_path / "pkg" / "right.py").write_text(RIGHT)
+    return tmp_path
+
+
+def test_text_lines_and_exit_one(project: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, _ = run(capsys, "check", ".")
+    assert code == 1
+    first = out.splitlines()[0]
+    assert first.startswith("wrong.py:7:5: KS101 error: Softmax over a single unit")
+    assert out.splitlines()[-1] == "Found 1 error in 2 files."
+
+
+def test_clean_folder_exits_zero(project: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, _ = run(capsys, "check", "pkg")
+    assert code == 0
+    assert out.strip() == "No problems in 1 file."
+
+
+def test_json_fields(project: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, _ = run(capsys, "check", "--format", "json", "wrong.py")
+    rows = json.loads(out)
+    assert code == 1
+    assert rows == [
+        {
+            "path": "wrong.py",
+            "line": 7,
+            "column": 5,
+            "end_line": 7,
+            "end_column": 42,
+            "code": "KS101",
+            "severity": "error",
+            "message": rows[0]["message"],
+            "fixes": [
+                {
+                    "title": "Use a sigmoid activation",
+                    "preferred": True,
+                    "edits": [
+                        {
+                            "line": 7,
+                            "column": 32,
+                            "end_line": 7,
+                            "end_column": 41,
+                            "new_text": '"sigmoid"',
+                        }
+                    ],
+                }
+            ],
+        }
+    ]
+
+
+def test_select_and_ignore(project: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert run(capsys, "check", "--ignore", "KS101", "wrong.py")[0] == 0
+    assert run(capsys, "check", "--select", "KS2", "wrong.py")[0] == 0
+    assert run(capsys, "check", "--select", "KS101", "wrong.py")[0] == 1
+
+
+def test_unknown_code_is_a_usage_error(
+    project: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    code, _, err = run(capsys, "check", "--select", "XX9", "wrong.py")
+    assert code == 2
+    assert "unknown rule code: XX9" in err
+
+
+def test_missing_path_is_a_usage_error(
+    project: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    code, _, err = run(capsys, "check", "nowhere.py")
+    assert code == 2
+    assert "no such file or folder: nowhere.py" in err
+
+
+def test_pyproject_configuration(project: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    (project / "pyproject.toml").write_text('[tool.kerasense]\nignore = ["KS101"]\n')
+    assert run(capsys, "check", "wrong.py")[0] == 0
+    (project / "pyproject.toml").write_text('[tool.kerasense]\nselect = "oops" \nignore = 4\n')
+    code, _, err = run(capsys, "check", "wrong.py")
+    assert code == 2
+    assert "pyproject.toml [tool.kerasense]: ignore must be a list" in err
+
+
+def test_bad_files_are_findings_and_the_run_goes_on(
+    project: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    (project / "binary.py").write_bytes(b"\x00\x01\x02")
+    (project / "latin.py").write_bytes(b"x = '\xe9'\n")
+    (project / "broken.py").write_text("model = keras.Sequential([\n")
+    code, out, _ = run(capsys, "check", "--format", "json", ".")
+    rows = json.loads(out)
+    by_path = {row["path"]: row["code"] for row in rows}
+    assert code == 1
+    assert by_path["binary.py"] == "KS002"
+    assert by_path["latin.py"] == "KS002"
+    assert by_path["broken.py"] == "KS001"
+    assert by_path["wrong.py"] == "KS101"
+
+
+def test_fix_rewrites_the_file(project: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    code, _, _ = run(capsys, "check", "--fix", "wrong.py")
+    assert code == 0
+    assert (project / "wrong.py").read_text() == RIGHT
+
+
+def test_console_script_and_module_entry_points(project: Path) -> None:
+    result = subprocess.run(
+        [sys.executable, "-m", "kerasense", "check", "wrong.py"],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert result.returncode == 1
+    assert "KS101" in result.stdout
+    usage = subprocess.run(
+        [sys.executable, "-m", "kerasense", "check"], capture_output=True, text=True
+    )
+    assert usage.returncode == 2
