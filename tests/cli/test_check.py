@@ -8,7 +8,6 @@ import sys
 from pathlib import Path
 
 import pytest
-
 from kerasense.cli.main import main
 
 WRONG = """\
@@ -40,7 +39,9 @@ def project(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     return tmp_path
 
 
-def test_text_lines_and_exit_one(project: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_text_lines_and_exit_one(
+    project: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     code, out, _ = run(capsys, "check", ".")
     assert code == 1
     first = out.splitlines()[0]
@@ -48,7 +49,9 @@ def test_text_lines_and_exit_one(project: Path, capsys: pytest.CaptureFixture[st
     assert out.splitlines()[-1] == "Found 1 error in 2 files."
 
 
-def test_clean_folder_exits_zero(project: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_clean_folder_exits_zero(
+    project: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     code, out, _ = run(capsys, "check", "pkg")
     assert code == 0
     assert out.strip() == "No problems in 1 file."
@@ -109,10 +112,14 @@ def test_missing_path_is_a_usage_error(
     assert "no such file or folder: nowhere.py" in err
 
 
-def test_pyproject_configuration(project: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_pyproject_configuration(
+    project: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     (project / "pyproject.toml").write_text('[tool.kerasense]\nignore = ["KS101"]\n')
     assert run(capsys, "check", "wrong.py")[0] == 0
-    (project / "pyproject.toml").write_text('[tool.kerasense]\nselect = "oops" \nignore = 4\n')
+    (project / "pyproject.toml").write_text(
+        '[tool.kerasense]\nselect = "oops" \nignore = 4\n'
+    )
     code, _, err = run(capsys, "check", "wrong.py")
     assert code == 2
     assert "pyproject.toml [tool.kerasense]: ignore must be a list" in err
@@ -134,7 +141,9 @@ def test_bad_files_are_findings_and_the_run_goes_on(
     assert by_path["wrong.py"] == "KS101"
 
 
-def test_fix_rewrites_the_file(project: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_fix_rewrites_the_file(
+    project: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     code, _, _ = run(capsys, "check", "--fix", "wrong.py")
     assert code == 0
     assert (project / "wrong.py").read_text() == RIGHT

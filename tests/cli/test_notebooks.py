@@ -7,7 +7,6 @@ from pathlib import Path
 
 import nbformat
 import pytest
-
 from kerasense.cli.main import main
 from kerasense.engine import analyze_notebook
 from kerasense.source.notebook import Cell, python_lines, read_cells
@@ -21,7 +20,9 @@ def findings(path: Path, capsys: pytest.CaptureFixture[str]) -> tuple[int, list[
     return code, json.loads(capsys.readouterr().out)
 
 
-def test_model_and_compile_in_different_cells(capsys: pytest.CaptureFixture[str]) -> None:
+def test_model_and_compile_in_different_cells(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
     code, rows = findings(NOTEBOOKS / "mnist_across_cells.ipynb", capsys)
     assert code == 1
     assert [(r["cell"], r["line"], r["column"], r["code"]) for r in rows] == [
@@ -40,7 +41,9 @@ def test_clean_notebook(capsys: pytest.CaptureFixture[str]) -> None:
     assert findings(NOTEBOOKS / "clean_regression.ipynb", capsys) == (0, [])
 
 
-def test_a_broken_cell_does_not_hide_the_others(capsys: pytest.CaptureFixture[str]) -> None:
+def test_a_broken_cell_does_not_hide_the_others(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
     _, rows = findings(NOTEBOOKS / "broken_cell.ipynb", capsys)
     assert [(r["cell"], r["code"]) for r in rows] == [(1, "KS101"), (2, "KS001")]
 
@@ -76,7 +79,14 @@ def test_fixes_edit_the_right_cell() -> None:
 def test_ipython_lines_keep_their_place() -> None:
     text = "%matplotlib inline\n!ls\nfiles = !ls\nmodel?\nif x:\n    %time f()\n# %not\nx = 1"
     assert python_lines(text) == [
-        "pass", "pass", "pass", "pass", "if x:", "    pass", "# %not", "x = 1"
+        "pass",
+        "pass",
+        "pass",
+        "pass",
+        "if x:",
+        "    pass",
+        "# %not",
+        "x = 1",
     ]
     assert python_lines("%%bash\necho hi") == ["", ""]
 

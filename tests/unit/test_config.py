@@ -5,7 +5,6 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-
 from kerasense.config import Config, ConfigError, find_pyproject, load_pyproject
 from kerasense.engine import analyze
 from kerasense.findings import Severity
@@ -36,7 +35,12 @@ def test_severity_override_applies_to_findings() -> None:
 
 @pytest.mark.parametrize(
     "data",
-    [{"select": 3}, {"ignore": [1, 2]}, {"severity": {"KS101": "loud"}}, {"severity": []}],
+    [
+        {"select": 3},
+        {"ignore": [1, 2]},
+        {"severity": {"KS101": "loud"}},
+        {"severity": []},
+    ],
 )
 def test_invalid_settings_raise_a_config_error(data: dict[str, object]) -> None:
     with pytest.raises(ConfigError):
@@ -59,7 +63,7 @@ def test_pyproject_is_found_above_and_read(tmp_path: Path) -> None:
 def test_broken_pyproject_names_the_file(tmp_path: Path) -> None:
     path = tmp_path / "pyproject.toml"
     path.write_text("[tool.kerasense\n")
-    with pytest.raises(ConfigError, match="pyproject.toml"):
+    with pytest.raises(ConfigError, match=r"pyproject\.toml"):
         load_pyproject(path)
 
 

@@ -7,9 +7,9 @@ import ast
 from pathlib import Path
 
 import pytest
-
 from kerasense.engine import analyze
 from kerasense.source.text import apply_edits
+
 from tests.conftest import FIXTURES, expected_findings, fixture_files
 
 FILES = fixture_files()
@@ -41,7 +41,8 @@ def test_every_fix_applies_and_removes_its_finding(path: Path) -> None:
             survivors = [
                 f
                 for f in after.findings
-                if f.code == finding.code and f.range.start.line == finding.range.start.line
+                if f.code == finding.code
+                and f.range.start.line == finding.range.start.line
             ]
             assert not survivors, f"{fix.title!r} left {finding.code}: {fixed}"
 
@@ -56,4 +57,6 @@ def test_the_corpus_covers_every_rule_in_two_files() -> None:
     for code, rule in knowledge().rules.items():
         if rule.family == "file":
             continue
-        assert len(files_per_code.get(code, ())) >= 2, f"{code} needs two positive fixtures"
+        assert len(files_per_code.get(code, ())) >= 2, (
+            f"{code} needs two positive fixtures"
+        )

@@ -15,8 +15,16 @@ _AXES = {
     5: "(batch, frames or depth, height, width, channels)",
 }
 # Families a plain multilayer perceptron is made of.
-_PERCEPTRON = {"dense", "flatten", "regularization", "normalization", "activation",
-               "image_preprocessing", "input", "reshaping"}
+_PERCEPTRON = {
+    "dense",
+    "flatten",
+    "regularization",
+    "normalization",
+    "activation",
+    "image_preprocessing",
+    "input",
+    "reshaping",
+}
 
 
 def axes(rank: int) -> str:
@@ -42,7 +50,12 @@ def check_architecture(model: Model, context: Context) -> None:
     modality, origin = modality_of(model)
     families = {layer.effective_family for layer in model.layers}
     readable = all(layer.spec is not None for layer in model.layers)
-    if modality == "image" and readable and "dense" in families and families <= _PERCEPTRON:
+    if (
+        modality == "image"
+        and readable
+        and "dense" in families
+        and families <= _PERCEPTRON
+    ):
         _image_through_dense(model, origin, context)
     if readable:
         _preference(model, modality, origin, families, context)

@@ -162,7 +162,7 @@ def _loss_against_head(
             return
         if kind in _NOT_PROBABILITIES:
             wanted = "sigmoid" if loss.targets == "binary" else "softmax"
-            what = "no activation" if kind == "linear" else head.activation.key  # type: ignore[union-attr]
+            what = head.activation.key if head.activation else "no activation"
             fix_list = [
                 fixes.set_activation(
                     head, wanted, f"Use a {wanted} activation", preferred=True

@@ -27,7 +27,9 @@ def guess_task(model: Model) -> str | None:
 
 def check_lifecycle(model: Model, context: Context) -> None:
     if model.compile is None:
-        if model.compiled_elsewhere or (not model.layers and model.kind == "sequential"):
+        if model.compiled_elsewhere or (
+            not model.layers and model.kind == "sequential"
+        ):
             return
         task = guess_task(model)
         fixes = [context.fixes.add_compile(model, task)] if task else []

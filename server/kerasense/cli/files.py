@@ -27,10 +27,7 @@ def discover(paths: list[Path]) -> Iterator[Path]:
     """Files named on the command line, and matching files found under folders."""
     seen: set[Path] = set()
     for path in paths:
-        if path.is_dir():
-            candidates = sorted(_walk(path))
-        else:
-            candidates = [path]
+        candidates = sorted(_walk(path)) if path.is_dir() else [path]
         for candidate in candidates:
             key = candidate.resolve()
             if key not in seen:

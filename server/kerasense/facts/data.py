@@ -7,7 +7,7 @@ import re
 from collections.abc import Callable
 
 from kerasense.facts.keras_objects import call_arguments
-from kerasense.facts.model import Labels, Model
+from kerasense.facts.model import LabelEncoding, Labels, Model
 from kerasense.facts.values import (
     UNKNOWN,
     ArrayValue,
@@ -29,6 +29,11 @@ _CLASS_COUNT_NAME = re.compile(r"^(num|n|nb|number_of|n_of)_?classes$", re.IGNOR
 _LABEL_MODES = {"int": "integer", "categorical": "one_hot", "binary": "binary"}
 
 
+def _encoding(text: str) -> LabelEncoding | None:
+    known: tuple[LabelEncoding, ...] = ("one_hot", "integer", "binary", "continuous")
+    return next((encoding for encoding in known if encoding == text), None)
+
+
 def class_count_constants(tree: ast.Module) -> dict[str, int]:
     """Module-level ``num_classes = 10`` style constants, bound once to an integer."""
     seen: dict[str, int | None] = {}
@@ -40,7 +45,7 @@ def class_count_constants(tree: ast.Module) -> dict[str, int]:
                 value = statement.value
                 number = value.value if isinstance(value, ast.Constant) else None
                 known = type(number) is int and target.id not in seen
-                seen[target.id] = number if known else None  # type: ignore[assignment]
+                seen[target.id] = number if known and isinstance(number, int) else None
     return {name: number for name, number in seen.items() if number is not None}
 
 
@@ -63,9 +68,9 @@ def keras_data_call(
             return UNKNOWN
         origin = f"keras.datasets.{dataset.key}"
         labels = Labels(
-            dataset.labels,
+            _encoding(dataset.labels),
             dataset.classes or None,
-            as_range(source, node),  # type: ignore[arg-type]
+            as_range(source, node),
             origin,
         )
         rank = len(dataset.x_shape) + 1 if dataset.x_shape else None
@@ -114,15 +119,11 @@ def keras_data_call(
         )
         if isinstance(names, Sequence):
             classes = len(names.items)
-        labels = None
+        found: Labels | None = None
         if mode in _LABEL_MODES:
-            labels = Labels(
-                _LABEL_MODES[mode],
-                classes,
-                as_range(source, node),  # type: ignore[arg-type]
-                loader.key,
-            )
-        return DatasetValue(loader.modality, labels, loader.key)
+            encoding = _encoding(_LABEL_MODES[mode])
+            found = Labels(encoding, classes, as_range(source, node), loader.key)
+        return DatasetValue(loader.modality, found, loader.key)
     return None
 
 

@@ -130,7 +130,7 @@ class Labels:
 @dataclass
 class Model:
     kind: ModelKind
-    node: ast.expr
+    node: ast.expr | ast.stmt
     range: Range
     variable: str | None
     layers: list[Layer] = field(default_factory=list)

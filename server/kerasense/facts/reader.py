@@ -16,7 +16,7 @@ from dataclasses import dataclass
 
 from kerasense.facts import data, graph
 from kerasense.facts.keras_objects import KerasReader, call_arguments, has_star_kwargs
-from kerasense.facts.model import CompileCall, Layer, Model
+from kerasense.facts.model import CompileCall, Layer, LossUse, Model, ModelKind
 from kerasense.facts.values import (
     UNKNOWN,
     ArrayValue,
@@ -142,11 +142,9 @@ class Reader:
             self.branches([node.body + node.orelse, []])
         elif isinstance(node, ast.With | ast.AsyncWith):
             for item in node.items:
-                value = self.evaluate(item.context_expr)
+                self.evaluate(item.context_expr)
                 if item.optional_vars is not None:
-                    self.bind(
-                        item.optional_vars, UNKNOWN if value is None else UNKNOWN, node
-                    )
+                    self.bind(item.optional_vars, UNKNOWN, node)
             self.block(node.body)
         elif isinstance(node, ast.Try) or type(node).__name__ == "TryStar":
             self.block(node.body)  # type: ignore[attr-defined]
@@ -252,9 +250,9 @@ class Reader:
                 self.evaluate(value)
             return UNKNOWN
         if isinstance(node, ast.NamedExpr):
-            value = self.evaluate(node.value)
-            self.scope.names[node.target.id] = value
-            return value
+            named = self.evaluate(node.value)
+            self.scope.names[node.target.id] = named
+            return named
         for child in ast.iter_child_nodes(node):
             if isinstance(child, ast.expr) and not isinstance(child, ast.Lambda):
                 self.escape(self.evaluate(child))
@@ -421,12 +419,9 @@ class Reader:
 
     # -- models --------------------------------------------------------------------
 
-    def new_model(self, kind: str, node: ast.expr) -> Model:
+    def new_model(self, kind: ModelKind, node: ast.expr | ast.stmt) -> Model:
         model = Model(
-            kind=kind,
-            node=node,
-            range=as_range(self.source, node),  # type: ignore[arg-type]
-            variable=None,
+            kind=kind, node=node, range=as_range(self.source, node), variable=None
         )
         self.models.append(model)
         return model
@@ -477,7 +472,9 @@ class Reader:
         if isinstance(outputs_node, ast.Dict):
             named = [
                 (
-                    key.value if isinstance(key, ast.Constant) else None,
+                    key.value
+                    if isinstance(key, ast.Constant) and isinstance(key.value, str)
+                    else None,
                     self.evaluate(value),
                 )
                 for key, value in zip(
@@ -514,7 +511,7 @@ class Reader:
                 return UNKNOWN
             return LayerValue(graph.custom_layer(cls.node.name, node, self.source))
         if cls.kind == "model":
-            model = self.new_model("subclassed", node if node is not None else cls.node)  # type: ignore[arg-type]
+            model = self.new_model("subclassed", node if node is not None else cls.node)
             model.custom_train_step = _method(cls.node, "train_step") is not None
             instance.model = model
             if node is None:
@@ -595,7 +592,7 @@ class Reader:
     def compile(self, model: Model, node: ast.Call) -> None:
         arguments = call_arguments(node, ("optimizer", "loss"))
         loss_node = arguments.get("loss")
-        losses = []
+        losses: list[LossUse] = []
         loss_known = True
         if loss_node is not None:
             losses, loss_known = self.read_losses(loss_node)
@@ -641,7 +638,9 @@ class Reader:
         arguments = [self.evaluate(argument) for argument in node.args]
         if not arguments:
             return UNKNOWN
-        items = arguments[0].items if isinstance(arguments[0], Sequence) else [arguments[0]]
+        items = (
+            arguments[0].items if isinstance(arguments[0], Sequence) else [arguments[0]]
+        )
         parents = [
             item
             if isinstance(item, Tensor)
@@ -714,8 +713,9 @@ class Reader:
 
     def escape(self, value: Value) -> None:
         """The value leaves what this file shows: a model there may be compiled elsewhere."""
-        if isinstance(value, ModelValue) or (isinstance(value, Instance) and value.model is not None):
-            value.model.compiled_elsewhere = True
+        model = value.model if isinstance(value, ModelValue | Instance) else None
+        if model is not None:
+            model.compiled_elsewhere = True
         elif isinstance(value, Sequence):
             for item in value.items:
                 self.escape(item)
@@ -733,8 +733,7 @@ def _method(node: ast.ClassDef, name: str) -> ast.FunctionDef | None:
 
 
 def _imports(tree: ast.Module) -> Iterator[ast.stmt]:
-    for statement in tree.body:
-        yield statement
+    yield from tree.body
     for node in ast.walk(tree):
         if isinstance(node, ast.Import | ast.ImportFrom) and node not in tree.body:
             yield node

@@ -129,7 +129,7 @@ def const_shape(value: Value) -> tuple[int | None, ...] | None:
             if isinstance(item, Const) and (
                 item.value is None or type(item.value) is int
             ):
-                items.append(item.value)  # type: ignore[arg-type]
+                items.append(item.value if isinstance(item.value, int) else None)
             else:
                 items.append(None)
         return tuple(items)

@@ -31,7 +31,7 @@ def replace_string(source: SourceText, node: ast.expr, value: str) -> TextEdit:
 
 def add_keyword(source: SourceText, call: ast.Call, name: str, value: str) -> TextEdit:
     """Insert ``name=value`` after the call's last argument (or inside empty parentheses)."""
-    arguments: list[ast.AST] = [*call.args, *call.keywords]
+    arguments: list[ast.expr | ast.keyword] = [*call.args, *call.keywords]
     if arguments:
         last = max(arguments, key=lambda a: (a.end_lineno or 0, a.end_col_offset or 0))
         end = as_range(source, last).end
@@ -45,9 +45,8 @@ def remove_keyword(
     source: SourceText, call: ast.Call, keyword: ast.keyword
 ) -> TextEdit:
     """Delete ``keyword`` and the comma that joins it to its neighbour."""
-    arguments = sorted(
-        [*call.args, *call.keywords], key=lambda a: (a.lineno, a.col_offset)
-    )
+    items: list[ast.expr | ast.keyword] = [*call.args, *call.keywords]
+    arguments = sorted(items, key=lambda a: (a.lineno, a.col_offset))
     index = arguments.index(keyword)
     here = as_range(source, keyword)
     if index > 0:

@@ -1,13 +1,17 @@
-"""Short Markdown explanations of Keras names, written from the knowledge tables.
+"""Short explanations from the knowledge tables: Keras names, and what fits a head.
 
-The language server shows them on hover; the command line can print them too. Each
-function answers one question: what data a layer suits, which head a loss or an
-activation pairs with, what an input shape implies, what a dataset or loader gives.
+The language server shows them on hover and beside completions; the command line can
+print them too. Each function answers one question: what data a layer suits, which head
+a loss or an activation pairs with, what an input shape implies, what a dataset or
+loader gives, which tasks a head can serve and which names fit it.
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from kerasense.knowledge import (
     Activation,
@@ -18,6 +22,9 @@ from kerasense.knowledge import (
     Task,
     knowledge,
 )
+
+if TYPE_CHECKING:
+    from kerasense.facts.model import Model
 
 RULES_URL = "https://github.com/kerasense/kerasense/blob/main/docs/rules/{code}.md"
 """Where a rule's page lives when this is not a source checkout with ``docs/rules``."""
@@ -232,3 +239,152 @@ def explain_name(canonical: str) -> str | None:
     if parts[0] == "keras" and (len(parts) == 2 or parts[1] == "layers"):
         return explain_layer(last)
     return None
+
+
+def tasks() -> tuple[Task, ...]:
+    """The four tasks in the order of ``rules/tasks.toml``."""
+    return tuple(knowledge().tasks.values())
+
+
+def losses_for(task: Task, labels: str | None) -> tuple[str, ...]:
+    """The losses that fit a task, the one for ``labels`` (an encoding) first.
+
+    With unknown labels, integer class indices come first: they are what the Keras
+    datasets and the directory loaders give.
+    """
+    if labels in task.losses:
+        return (task.losses[labels],)
+    ordered = sorted(task.losses.items(), key=lambda item: item[0] != "integer")
+    return tuple(loss for _, loss in ordered)
+
+
+@dataclass(frozen=True)
+class Choice:
+    """A value to offer for ``activation=``, ``loss=`` or ``metrics=``, and why."""
+
+    name: str
+    fits: bool
+    reason: str
+
+
+def _keep(candidates: list[Task], wanted: Iterable[str]) -> list[Task]:
+    """Narrow the candidates to ``wanted``, unless nothing would be left."""
+    keys = set(wanted)
+    narrowed = [t for t in candidates if t.key in keys]
+    return narrowed or candidates
+
+
+def head_tasks(
+    units: int | None,
+    activation_kind: str | None,
+    loss: Loss | None = None,
+    labels: str | None = None,
+) -> tuple[Task, ...]:
+    """The tasks a head can serve, likely ones first; all four when nothing is known."""
+    candidates = list(tasks())
+    if loss is not None and loss.tasks:
+        candidates = _keep(candidates, loss.tasks)
+    by_kind = {"distribution": ("multiclass",), "probability": ("binary", "multilabel")}
+    if activation_kind == "linear" and loss is None:
+        candidates = _keep(candidates, ("regression",))
+    elif activation_kind in by_kind:
+        candidates = _keep(candidates, by_kind[activation_kind])
+    if units == 1:
+        candidates = _keep(candidates, ("binary", "regression"))
+    elif units is not None and units > 1:
+        candidates = _keep(candidates, ("multiclass", "multilabel", "regression"))
+    by_labels = {
+        "one_hot": ("multiclass",),
+        "integer": ("multiclass",),
+        "binary": ("binary", "multilabel"),
+        "continuous": ("regression",),
+    }
+    if labels in by_labels:
+        candidates = _keep(candidates, by_labels[labels])
+    return tuple(candidates)
+
+
+def model_tasks(model: Model | None) -> tuple[Task, ...]:
+    """The tasks a model's head and compile call point to."""
+    if model is None:
+        return tasks()
+    head = model.heads[0] if model.heads else None
+    loss = None
+    if model.compile is not None and model.compile.losses:
+        loss = model.compile.losses[0].loss
+    labels = model.labels.encoding if model.labels else None
+    return head_tasks(
+        head.units if head else None,
+        head.activation_kind if head else None,
+        loss,
+        labels,
+    )
+
+
+def _narrowed(fitting: Sequence[Task]) -> Sequence[Task]:
+    """No claim of a fit when every task is still possible."""
+    return () if len(fitting) >= len(knowledge().tasks) else fitting
+
+
+def activation_choices(fitting: Sequence[Task], *, head: bool) -> list[Choice]:
+    """Every activation name; first those of ``fitting`` for a head, else hidden ones."""
+    rank: dict[str, tuple[int, str]] = {}
+    if head:
+        for task in _narrowed(fitting):
+            reason = f"fits a {task.title.lower()} head, {_head_words(task)}"
+            rank.setdefault(task.activation, (len(rank), reason))
+    activations = knowledge().activations.values()
+    if not head:
+        for activation in activations:
+            if activation.kind == "rectified":
+                rank[activation.key] = (len(rank), "for hidden layers")
+    ranked: list[tuple[int, Choice]] = []
+    for activation in activations:
+        order, reason = rank.get(activation.key, (len(rank), activation.summary))
+        for spelling in activation.spellings:
+            ranked.append((order, Choice(spelling, activation.key in rank, reason)))
+    ranked.sort(key=lambda item: item[0])
+    return [choice for _, choice in ranked]
+
+
+def loss_choices(fitting: Sequence[Task], labels: str | None) -> list[Choice]:
+    """Every loss name, those that fit the head's tasks first (in the tasks' order)."""
+    table = knowledge()
+    rank: dict[str, tuple[int, str]] = {}
+    for task in _narrowed(fitting):
+        for name in (*losses_for(task, labels), *task.alternative_losses):
+            loss = table.loss_from_string(name)
+            if loss is not None and loss.key not in rank:
+                reason = f"fits a {task.title.lower()} head, {_head_words(task)}"
+                rank[loss.key] = (len(rank), reason)
+    ranked: list[tuple[int, Choice]] = []
+    for loss in table.losses.values():
+        order, reason = rank.get(loss.key, (len(rank), loss.summary))
+        for spelling in loss.spellings:
+            ranked.append((order, Choice(spelling, loss.key in rank, reason)))
+    ranked.sort(key=lambda item: item[0])
+    return [choice for _, choice in ranked]
+
+
+_METRIC_REASONS = {
+    "accuracy": "counts exact class matches",
+    "classification": "rates a classifier beyond accuracy",
+    "regression": "measures the error on continuous values",
+}
+
+
+def metric_choices(fitting: Sequence[Task]) -> list[Choice]:
+    """Every metric name; regression metrics fit a regression, others a classifier."""
+    fitting = _narrowed(fitting)
+    if not fitting:
+        wanted: set[str] = set()
+    elif all(t.key == "regression" for t in fitting):
+        wanted = {"regression"}
+    else:
+        wanted = {"accuracy", "classification"}
+    choices = [
+        Choice(name, kind in wanted, _METRIC_REASONS.get(kind, kind))
+        for kind, names in knowledge().metrics.items()
+        for name in names
+    ]
+    return sorted(choices, key=lambda c: not c.fits)

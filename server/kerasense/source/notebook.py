@@ -39,7 +39,9 @@ class CellSpan:
 class Program:
     """Code cells joined into one text, with the span of lines each cell occupies."""
 
-    def __init__(self, cells: list[Cell], skipped: frozenset[int] = frozenset()) -> None:
+    def __init__(
+        self, cells: list[Cell], skipped: frozenset[int] = frozenset()
+    ) -> None:
         lines: list[str] = []
         self.spans: list[CellSpan] = []
         for cell in cells:
@@ -63,8 +65,9 @@ class Program:
         start, end = self.locate(range_.start.line), self.locate(range_.end.line)
         if start is None or end is None or start[0] != cell or end[0] != cell:
             return None
-        return Range(Position(start[1], range_.start.column), Position(end[1],
-                                                                      range_.end.column))
+        return Range(
+            Position(start[1], range_.start.column), Position(end[1], range_.end.column)
+        )
 
     def to_cell(self, finding: Finding) -> tuple[int, Finding] | None:
         """The finding in its cell's own coordinates; fixes that leave the cell are dropped."""
@@ -80,9 +83,17 @@ class Program:
         for fix in finding.fixes:
             edits = [self._range(edit.range, cell) for edit in fix.edits]
             if all(edit is not None for edit in edits):
-                fixes.append(Fix(fix.title, tuple(
-                    TextEdit(r, e.new_text) for r, e in zip(edits, fix.edits, strict=True)
-                    if r is not None), fix.preferred))
+                fixes.append(
+                    Fix(
+                        fix.title,
+                        tuple(
+                            TextEdit(r, e.new_text)
+                            for r, e in zip(edits, fix.edits, strict=True)
+                            if r is not None
+                        ),
+                        fix.preferred,
+                    )
+                )
         related = []
         for item in finding.related:
             where = self.locate(item.range.start.line)
@@ -90,8 +101,15 @@ class Program:
                 related_range = self._range(item.range, cell)
                 if related_range is not None:
                     related.append(Related(related_range, item.message))
-        return cell, Finding(finding.code, finding.severity, finding.message, range_,
-                             tuple(fixes), tuple(related), finding.data)
+        return cell, Finding(
+            finding.code,
+            finding.severity,
+            finding.message,
+            range_,
+            tuple(fixes),
+            tuple(related),
+            finding.data,
+        )
 
 
 def python_lines(text: str) -> list[str]:
