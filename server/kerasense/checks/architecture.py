@@ -180,11 +180,15 @@ def _preference(
         return
     used = present[0]
     first = next(layer for layer in model.layers if layer.effective_family == used)
-    title = context.knowledge.families[preferred][0]
+    families_table = context.knowledge.families
     context.report(
         "KS208",
         first.range,
-        f"For {table.title.lower()} ({origin}), {title.lower()} are the first choice and "
-        f"{context.knowledge.families[used][0].lower()} the alternative. "
-        f"{table.explanation}",
+        f"For {table.title.lower()} ({origin}), {_lower(families_table[preferred][0])} are "
+        f"the first choice and {_lower(families_table[used][0])} the alternative.",
     )
+
+
+def _lower(title: str) -> str:
+    """A title in running text: "Recurrent layers" → "recurrent layers", "1D" kept."""
+    return title[0].lower() + title[1:] if title[1:2].islower() else title

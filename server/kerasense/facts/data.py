@@ -13,6 +13,7 @@ from kerasense.facts.values import (
     ArrayValue,
     Const,
     DatasetValue,
+    EyeMatrix,
     Ref,
     Sequence,
     Value,
@@ -81,6 +82,16 @@ def keras_data_call(
             ]
         )
         return Sequence([split, Sequence(list(split.items))])
+    if ref.name in ("tf.one_hot", "keras.ops.one_hot"):
+        arguments = call_arguments(node, ("indices", "depth"))
+        depth = arguments.get("depth", arguments.get("num_classes"))
+        classes = const_int(evaluate(depth)) if depth is not None else None
+        return ArrayValue(
+            2, Labels("one_hot", classes, as_range(source, node), ref.name)
+        )
+    if ref.name == "np.eye":
+        size = const_int(evaluate(node.args[0])) if node.args else None
+        return EyeMatrix(size, as_range(source, node))
     if parts[-1] == "to_categorical":
         arguments = call_arguments(node, ("x", "num_classes"))
         source_labels = evaluate(arguments["x"]) if "x" in arguments else UNKNOWN
@@ -163,11 +174,28 @@ def _note_modality(model: Model, modality: str | None, origin: str | None) -> No
 
 
 def settle_classes(model: Model, constants: dict[str, int]) -> None:
-    """The class count: from the labels if known, else a lone ``num_classes`` constant."""
+    """The class count: from the labels if known, else a lone ``num_classes`` constant.
+
+    The constant only counts for a single-label classifier (softmax head, or a
+    categorical loss): a sigmoid head of many units may be multilabel, an autoencoder or
+    anything else, and the constant may belong to another model of the same file.
+    """
     if model.labels is not None and model.labels.classes:
         model.classes = model.labels.classes
         model.classes_origin = model.labels.origin
-    elif len(constants) == 1:
+    elif len(constants) == 1 and _single_label(model):
         name, number = next(iter(constants.items()))
         model.classes = number
         model.classes_origin = name
+
+
+def _single_label(model: Model) -> bool:
+    if len(model.heads) != 1:
+        return False
+    if model.heads[0].activation_kind == "distribution":
+        return True
+    losses = model.compile.losses if model.compile else []
+    return any(
+        use.loss is not None and use.loss.targets in ("one_hot", "integer")
+        for use in losses
+    )

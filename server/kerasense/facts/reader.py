@@ -16,12 +16,13 @@ from dataclasses import dataclass
 
 from kerasense.facts import data, graph
 from kerasense.facts.keras_objects import KerasReader, call_arguments, has_star_kwargs
-from kerasense.facts.model import CompileCall, Layer, LossUse, Model, ModelKind
+from kerasense.facts.model import CompileCall, Labels, Layer, LossUse, Model, ModelKind
 from kerasense.facts.values import (
     UNKNOWN,
     ArrayValue,
     ClassValue,
     Const,
+    EyeMatrix,
     FunctionValue,
     Instance,
     LayerValue,
@@ -41,6 +42,7 @@ from kerasense.syntax.names import ImportMap
 logger = logging.getLogger(__name__)
 
 MAX_CALL_DEPTH = 4
+MAX_UNROLL = 16
 _MODEL_CLASSES = {
     "keras.Model",
     "keras.models.Model",
@@ -134,9 +136,7 @@ class Reader:
             self.evaluate(node.test)
             self.branches([node.body, node.orelse])
         elif isinstance(node, ast.For | ast.AsyncFor):
-            self.evaluate(node.iter)
-            self.bind(node.target, UNKNOWN, node)
-            self.branches([node.body + node.orelse, []])
+            self.loop(node)
         elif isinstance(node, ast.While):
             self.evaluate(node.test)
             self.branches([node.body + node.orelse, []])
@@ -154,6 +154,33 @@ class Reader:
         elif isinstance(node, ast.Match):
             self.evaluate(node.subject)
             self.branches([case.body for case in node.cases] + [[]])
+
+    def loop(self, node: ast.For | ast.AsyncFor) -> None:
+        """A loop over a short literal sequence runs once per item, as Python would;
+        any other loop runs its body once as a branch that may not happen."""
+        items = self.iteration(node.iter)
+        if items is None or node.orelse or _exits_early(node.body):
+            self.bind(node.target, UNKNOWN, node)
+            self.branches([node.body + node.orelse, []])
+            return
+        for item in items:
+            self.bind(node.target, item, node)
+            self.block(node.body)
+
+    def iteration(self, node: ast.expr) -> list[Value] | None:
+        """The items of a literal tuple, list or ``range(n)``: at most 16, at least one."""
+        value = self.evaluate(node)
+        if isinstance(value, Sequence) and 0 < len(value.items) <= MAX_UNROLL:
+            return list(value.items)
+        if isinstance(node, ast.Call) and isinstance(node.func, ast.Name):
+            if node.func.id == "range" and self.scope.lookup("range") is None:
+                bounds = [const_int(self.evaluate(arg)) for arg in node.args]
+                if bounds and None not in bounds and len(bounds) <= 2:
+                    start, stop = (0, bounds[0]) if len(bounds) == 1 else bounds
+                    span = range(start or 0, stop or 0)
+                    if 0 < len(span) <= MAX_UNROLL:
+                        return [Const(number) for number in span]
+        return None
 
     def branches(self, bodies: list[list[ast.stmt]]) -> None:
         """Walk alternative bodies; a name bound differently by them becomes unknown."""
@@ -322,6 +349,8 @@ class Reader:
             return UNKNOWN
         if isinstance(owner, ArrayValue) and isinstance(index, ast.Slice):
             return ArrayValue(owner.rank, owner.labels, owner.modality, owner.origin)
+        if isinstance(owner, EyeMatrix):
+            return ArrayValue(2, Labels("one_hot", owner.size, owner.range, "np.eye"))
         return UNKNOWN
 
     # -- calls ---------------------------------------------------------------------
@@ -721,6 +750,20 @@ class Reader:
                 self.escape(item)
 
 
+def _exits_early(body: list[ast.stmt]) -> bool:
+    """Whether a loop body may stop before its last statement (break, continue, return)."""
+    pending = list(body)
+    while pending:
+        statement = pending.pop()
+        if isinstance(statement, ast.Break | ast.Continue | ast.Return | ast.Raise):
+            return True
+        if not isinstance(
+            statement, ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef
+        ):
+            pending.extend(_nested(statement))
+    return False
+
+
 def _keywords(node: ast.Call) -> dict[str, ast.expr]:
     return {k.arg: k.value for k in node.keywords if k.arg is not None}
 
@@ -733,10 +776,26 @@ def _method(node: ast.ClassDef, name: str) -> ast.FunctionDef | None:
 
 
 def _imports(tree: ast.Module) -> Iterator[ast.stmt]:
+    """Module-level statements first (aliases need their order), then nested imports."""
     yield from tree.body
-    for node in ast.walk(tree):
-        if isinstance(node, ast.Import | ast.ImportFrom) and node not in tree.body:
-            yield node
+    pending = [child for statement in tree.body for child in _nested(statement)]
+    while pending:
+        statement = pending.pop()
+        if isinstance(statement, ast.Import | ast.ImportFrom):
+            yield statement
+        pending.extend(_nested(statement))
+
+
+def _nested(statement: ast.stmt) -> list[ast.stmt]:
+    """The statements directly inside a compound statement (imports are statements)."""
+    children: list[ast.stmt] = []
+    for field in ("body", "orelse", "finalbody"):
+        children.extend(getattr(statement, field, ()))
+    for handler in getattr(statement, "handlers", ()):
+        children.extend(handler.body)
+    for case in getattr(statement, "cases", ()):
+        children.extend(case.body)
+    return children
 
 
 @dataclass

@@ -6,6 +6,7 @@ import ast
 from dataclasses import dataclass, field
 
 from kerasense.facts.model import Labels, Layer, LossUse, Model
+from kerasense.findings import Range
 
 
 class Value:
@@ -79,6 +80,14 @@ class DatasetValue(Value):
     modality: str | None
     labels: Labels | None
     origin: str
+
+
+@dataclass(eq=False)
+class EyeMatrix(Value):
+    """``np.eye(n)``: indexing it with labels one-hot encodes them."""
+
+    size: int | None
+    range: Range
 
 
 @dataclass(eq=False)

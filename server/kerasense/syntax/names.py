@@ -18,6 +18,7 @@ _ROOTS = (
     ("keras.src", "keras"),
     ("keras", "keras"),
     ("tensorflow", "tf"),
+    ("numpy", "np"),
 )
 
 # Submodules whose members Keras re-exports one level up; `keras.layers.core.Dense` is
