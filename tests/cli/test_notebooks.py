@@ -7,6 +7,7 @@ from pathlib import Path
 
 import nbformat
 import pytest
+
 from kerasense.cli.main import main
 from kerasense.engine import analyze_notebook
 from kerasense.source.notebook import Cell, python_lines, read_cells

@@ -111,7 +111,7 @@ def render(spec: Spec) -> str:
     else:
         names = [f"self.layer_{index}" for index in range(len(stack))]
         body = f"class Net({keras}.Model):\n    def __init__(self):\n        super().__init__()\n"
-        body += "".join(f"        {n} = {layer}\n" for n, layer in zip(names, stack))
+        body += "".join(f"        {n} = {layer}\n" for n, layer in zip(names, stack, strict=True))
         body += "\n    def call(self, x):\n"
         body += (
             "".join(f"        x = {n}(x)\n" for n in names) + "        return x\n\n\n"

@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+
 from kerasense.config import Config, ConfigError, find_pyproject, load_pyproject
 from kerasense.engine import analyze
 from kerasense.findings import Severity

@@ -7,9 +7,9 @@ import ast
 from pathlib import Path
 
 import pytest
+
 from kerasense.engine import analyze
 from kerasense.source.text import apply_edits
-
 from tests.conftest import FIXTURES, expected_findings, fixture_files
 
 FILES = fixture_files()

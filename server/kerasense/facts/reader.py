@@ -172,15 +172,19 @@ class Reader:
         value = self.evaluate(node)
         if isinstance(value, Sequence) and 0 < len(value.items) <= MAX_UNROLL:
             return list(value.items)
-        if isinstance(node, ast.Call) and isinstance(node.func, ast.Name):
-            if node.func.id == "range" and self.scope.lookup("range") is None:
-                bounds = [const_int(self.evaluate(arg)) for arg in node.args]
-                if bounds and None not in bounds and len(bounds) <= 2:
-                    start, stop = (0, bounds[0]) if len(bounds) == 1 else bounds
-                    span = range(start or 0, stop or 0)
-                    if 0 < len(span) <= MAX_UNROLL:
-                        return [Const(number) for number in span]
-        return None
+        if not (
+            isinstance(node, ast.Call)
+            and isinstance(node.func, ast.Name)
+            and node.func.id == "range"
+            and self.scope.lookup("range") is None
+        ):
+            return None
+        bounds = [const_int(self.evaluate(arg)) for arg in node.args]
+        if not bounds or None in bounds or len(bounds) > 2:
+            return None
+        start, stop = (0, bounds[0]) if len(bounds) == 1 else bounds
+        span = range(start or 0, stop or 0)
+        return [Const(number) for number in span] if 0 < len(span) <= MAX_UNROLL else None
 
     def branches(self, bodies: list[list[ast.stmt]]) -> None:
         """Walk alternative bodies; a name bound differently by them becomes unknown."""

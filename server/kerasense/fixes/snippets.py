@@ -15,7 +15,8 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Literal
 
-from kerasense.knowledge import Modality, Task, knowledge
+from kerasense.knowledge import Modality, Task
+from kerasense.knowledge.explain import losses_for
 from kerasense.syntax.names import ImportMap
 
 LayerForm = Literal["element", "argument", "statement"]
@@ -216,18 +217,6 @@ def head_layer(task: Task, classes: int | None) -> LayerCall:
     return LayerCall("Dense", Snippet((units, f', activation="{task.activation}"')))
 
 
-def losses_for(task: Task, labels: str | None) -> tuple[str, ...]:
-    """The losses that fit a task, the one for ``labels`` (an encoding) first.
-
-    With unknown labels, integer class indices come first: they are what the Keras
-    datasets and the directory loaders give.
-    """
-    if labels in task.losses:
-        return (task.losses[labels],)
-    ordered = sorted(task.losses.items(), key=lambda item: item[0] != "integer")
-    return tuple(loss for _, loss in ordered)
-
-
 def compile_arguments(
     task: Task, labels: str | None, *, choices: bool = True
 ) -> Snippet:
@@ -247,8 +236,3 @@ def compile_call(
     return Snippet.of(
         f"{model}.compile(", compile_arguments(task, labels, choices=choices), ")"
     )
-
-
-def tasks() -> tuple[Task, ...]:
-    """The four tasks in the order of ``rules/tasks.toml``."""
-    return tuple(knowledge().tasks.values())

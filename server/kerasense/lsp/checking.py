@@ -31,6 +31,15 @@ Lookup = Callable[[str], TextDocument | None]
 Publish = Callable[[types.PublishDiagnosticsParams], None]
 
 
+@dataclass(frozen=True)
+class Analyzed:
+    """An analysis and the document version it is for."""
+
+    uri: str
+    version: int | None
+    analysis: Analysis
+
+
 @dataclass
 class DocumentState:
     pending: asyncio.Task[None] | None = None
@@ -94,7 +103,12 @@ class Checker:
             return state.analysis
         return state.last_good
 
-    async def analysis(self, uri: str) -> tuple[TextDocument, Analysis] | None:
+    def is_current(self, analyzed: Analyzed) -> bool:
+        """Whether the document still has the version that was analysed."""
+        document = self.lookup(analyzed.uri)
+        return document is not None and document.version == analyzed.version
+
+    async def analysis(self, uri: str) -> Analyzed | None:
         """The analysis of the document's current text, computed now if need be."""
         document = self.lookup(uri)
         if document is None:
@@ -106,7 +120,7 @@ class Checker:
             and state.version == version
             and state.generation == self.generation
         ):
-            return document, state.analysis
+            return Analyzed(uri, version, state.analysis)
 
         key = (version, self.generation)
         future = state.inflight.get(key)
@@ -124,7 +138,7 @@ class Checker:
             state.generation = self.generation
             if result.syntax_error is None:
                 state.last_good = result
-        return document, result
+        return Analyzed(uri, version, result)
 
     async def _check(self, uri: str, delay: float) -> None:
         try:
@@ -132,21 +146,20 @@ class Checker:
                 await asyncio.sleep(delay)
             if self.ready is not None:
                 await self.ready()
-            found = await self.analysis(uri)
-            if found is None:
+            analyzed = await self.analysis(uri)
+            if analyzed is None:
                 return
-            document, result = found
-            current = self.lookup(uri)
-            if current is None or current.version != document.version:
-                logger.debug("Dropped the result for %s v%s", uri, document.version)
+            if not self.is_current(analyzed):
+                logger.debug("Dropped the result for %s v%s", uri, analyzed.version)
                 return
-            self._publish(uri, document, result)
+            self._publish(analyzed)
         except asyncio.CancelledError:
             raise
         except Exception:
             logger.exception("Checking %s failed", uri)
 
-    def _publish(self, uri: str, document: TextDocument, result: Analysis) -> None:
+    def _publish(self, analyzed: Analyzed) -> None:
+        uri, result = analyzed.uri, analyzed.analysis
         state = self.state(uri)
         if result.syntax_error is not None:
             if state.published:
@@ -160,7 +173,7 @@ class Checker:
         state.published = True
         self.publish(
             types.PublishDiagnosticsParams(
-                uri=uri, diagnostics=diagnostics, version=document.version
+                uri=uri, diagnostics=diagnostics, version=analyzed.version
             )
         )
 

@@ -15,7 +15,9 @@ import warnings
 from kerasense.syntax.names import ImportMap
 
 _IMPORT_START = re.compile(r"^(?:import|from)\s", re.MULTILINE)
-_ALIAS = re.compile(r"^[A-Za-z_]\w*\s*=\s*[A-Za-z_][\w.]*[ \t\r]*(?:#.*)?$", re.MULTILINE)
+_ALIAS = re.compile(
+    r"^[A-Za-z_]\w*\s*=\s*[A-Za-z_][\w.]*[ \t\r]*(?:#.*)?$", re.MULTILINE
+)
 
 
 def _parse(text: str) -> list[ast.stmt] | None:

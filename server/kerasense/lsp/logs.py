@@ -66,7 +66,7 @@ class ClientLogHandler(logging.Handler):
         self.server = server
         self.loop = loop
         self.loop_thread = threading.get_ident()
-        self.setFormatter(logging.Formatter("%(levelname)s %(name)s: %(message)s"))
+        self.setFormatter(logging.Formatter("%(name)s: %(message)s"))
 
     def emit(self, record: logging.LogRecord) -> None:
         try:

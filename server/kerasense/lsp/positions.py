@@ -18,7 +18,7 @@ class Columns:
     """Converts columns for one position encoding (``utf-16``, ``utf-8`` or ``utf-32``)."""
 
     def __init__(self, encoding: str = types.PositionEncodingKind.Utf16) -> None:
-        self.encoding = str(encoding)
+        self.encoding: str = getattr(encoding, "value", encoding)
 
     def to_lsp(self, source: SourceText, position: Position) -> types.Position:
         line = source.line(position.line)

@@ -42,6 +42,8 @@ class Scan:
     string_start: int | None = None
     """Where the content of the string the cursor is in starts, if it is in one."""
     quote: str | None = None
+    statements: list[int] = field(default_factory=list)
+    """Where each line outside brackets started, up to ``statement_start``."""
 
     @property
     def innermost(self) -> Bracket | None:
@@ -77,6 +79,16 @@ class Scan:
 
     def statement_text(self) -> str:
         return self.text[self.statement_start : self.offset]
+
+    def previous_statements(self) -> list[str]:
+        """The statements before the cursor's, nearest first, blank lines left out."""
+        bounds = [*self.statements, self.statement_start]
+        found = []
+        for start, end in zip(reversed(bounds[:-1]), reversed(bounds[1:]), strict=True):
+            statement = self.text[start:end]
+            if statement.strip() and not statement.lstrip().startswith("#"):
+                found.append(statement)
+        return found
 
 
 def _quote_width(text: str, start: int) -> int:
@@ -161,6 +173,7 @@ def scan(text: str, offset: int) -> Scan:
             following = index + (2 if text[index : index + 2] == "\r\n" else 1)
             if not stack or _starts_statement(text, following):
                 stack.clear()
+                result.statements.append(result.statement_start)
                 result.statement_start = following
             index = following
             continue
@@ -201,9 +214,14 @@ def statement_end(text: str, found: Scan) -> int | None:
     return len(text) if depth <= 0 else None
 
 
+def line_start(text: str, offset: int) -> int:
+    return max(text.rfind("\n", 0, offset), text.rfind("\r", 0, offset)) + 1
+
+
 def line_indent(text: str, offset: int) -> str:
-    start = max(text.rfind("\n", 0, offset), text.rfind("\r", 0, offset)) + 1
-    line = text[start:offset]
+    """The leading blanks of the line that holds ``offset``."""
+    start = line_start(text, offset)
+    line = text[start : _line_end(text, start)]
     return line[: len(line) - len(line.lstrip(" \t"))]
 
 
@@ -228,3 +246,39 @@ def dotted_before(text: str, end: int) -> tuple[int, str]:
     match = _DOTTED_TAIL.search(window)
     name = match.group(0) if match else ""
     return end - len(name), name
+
+
+def matching_close(text: str, opening: int) -> int | None:
+    """The index of the bracket closing the one at ``opening``, if it is closed."""
+    depth = 0
+    index = opening
+    while index < len(text):
+        char = text[index]
+        if char == "#":
+            index = _line_end(text, index)
+            continue
+        if char in "\"'":
+            index, _ = _string_end(text, index)
+            continue
+        if char in _OPENERS:
+            depth += 1
+        elif char in _CLOSERS:
+            depth -= 1
+            if depth == 0:
+                return index
+        index += 1
+    return None
+
+
+def next_significant(text: str, offset: int) -> str:
+    """The first character after ``offset`` that is not blank or in a comment."""
+    index = offset
+    while index < len(text):
+        char = text[index]
+        if char == "#":
+            index = _line_end(text, index)
+        elif char.isspace():
+            index += 1
+        else:
+            return char
+    return ""
