@@ -13,7 +13,11 @@ $(STAMP): pyproject.toml
 	touch $(STAMP)
 
 demo: $(STAMP)
-	$(VENV)/bin/kerasense check examples/ ; test $$? -le 1
+	@echo "== Examples that are right: no error or warning expected =="
+	$(VENV)/bin/kerasense check examples/right
+	@echo
+	@echo "== Examples with classic mistakes: each finding comes with a fix =="
+	-$(VENV)/bin/kerasense check examples/mistakes
 
 lint: $(STAMP)
 	$(VENV)/bin/ruff check .
