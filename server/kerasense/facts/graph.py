@@ -1,16 +1,17 @@
-"""Ranks through the layers of a model, and the heads at its outputs.
+"""Shapes through the layers of a model, and the heads at its outputs.
 
-Ranks count the batch axis. A layer whose input rank is unknown but which accepts only one
-rank (Conv2D: 4) is assumed to have received that rank, so the rank after it is known; its
-own ``input_rank`` stays unknown, so no finding is built on the assumption.
+A layer whose input is unknown but which accepts only one rank (Conv2D: 4) is assumed to
+have received that rank, so the rank after it is known; its own ``input_shape`` stays
+unknown, so no finding is built on the assumption.
 """
 
 from __future__ import annotations
 
 import ast
 
-from kerasense.facts.model import Head, Layer, Model
-from kerasense.facts.values import Tensor, Value
+from kerasense.facts import shapes
+from kerasense.facts.model import Head, Layer, Model, Shape
+from kerasense.facts.values import Tensor, Value, const_int, const_shape
 from kerasense.knowledge import Knowledge
 from kerasense.source.text import SourceText, as_range
 
@@ -86,30 +87,46 @@ def returns_sequences(layer: Layer) -> bool:
     return target.family == "recurrent" and _flag(target, "return_sequences") is True
 
 
-def declared_input(layer: Layer) -> tuple[int | None, ast.expr | None]:
-    """The rank implied by ``input_shape=`` / ``input_dim=`` / ``batch_input_shape=``."""
-    for name, extra in (
-        ("input_shape", 1),
-        ("batch_input_shape", 0),
-        ("batch_shape", 0),
+def declared_input(layer: Layer) -> tuple[Shape | None, ast.expr | None]:
+    """The input shape given by ``input_shape=``, ``batch_input_shape=`` or ``input_dim=``."""
+    for name, batch in (
+        ("input_shape", False),
+        ("batch_input_shape", True),
+        ("batch_shape", True),
     ):
-        length = _shape_length(layer, name)
-        if length is not None:
-            return length + extra, layer.arguments[name]
-    if "input_dim" in layer.arguments:
-        return 2, layer.arguments["input_dim"]
+        value = layer.values.get(name)
+        shape = const_shape(value) if value is not None else None
+        if shape is not None:
+            return (shape if batch else (None, *shape)), layer.arguments[name]
+    if "input_dim" in layer.values:
+        return (None, const_int(layer.values["input_dim"])), layer.arguments[
+            "input_dim"
+        ]
     return None, None
+
+
+def output_shape(layer: Layer, shape: Shape | None) -> Shape | None:
+    """``shapes.infer``, falling back on the rank rule of ``rules/layers.toml``."""
+    inferred = shapes.infer(layer, shape)
+    if inferred is not None or layer.spec is None:
+        return inferred
+    if shape is not None and not layer.spec.accepts(len(shape)):
+        return None
+    rank = output_rank(layer, len(shape) if shape is not None else None)
+    return (None,) * rank if rank is not None else None
 
 
 def apply(layer: Layer, parents: list[Tensor], knowledge: Knowledge) -> Tensor:
     """A functional-API call ``layer(parents)``."""
-    rank: int | None = None
-    if parents:
-        ranks = {parent.rank for parent in parents}
-        rank = ranks.pop() if len(ranks) == 1 else None
-    layer.input_rank = rank
-    out = output_rank(layer, rank)
-    layer.output_rank = out
+    if layer.family == "merging":
+        known = [parent.shape for parent in parents]
+        ranks = {len(shape) for shape in known if shape is not None}
+        layer.input_shape = known[0] if len(ranks) == 1 and None not in known else None
+        out = shapes.merge(layer, known) if layer.spec is not None else None
+    else:
+        layer.input_shape = parents[0].shape if len(parents) == 1 else None
+        out = output_shape(layer, layer.input_shape)
+    layer.output_shape = out
     if len(parents) == 1:
         layer.sequences_from = parents[0].sequences_from
     return Tensor(layer, out, parents, sequences_from=_passes_sequences(layer))
@@ -129,24 +146,18 @@ def finish(model: Model, knowledge: Knowledge) -> None:
     if model.kind != "sequential":
         return
     layers = model.layers
-    rank = model.input_rank
-    if layers and rank is None:
-        rank, node = declared_input(layers[0])
-        if rank is not None:
-            model.input_rank, model.input_shape_node = rank, node
+    shape = model.input_shape
+    if layers and shape is None:
+        shape, node = declared_input(layers[0])
+        if shape is not None:
+            model.input_shape, model.input_shape_node = shape, node
     sequences: Layer | None = None
     for layer in layers:
         layer.sequences_from = sequences
         sequences = _passes_sequences(layer)
-        if layer.spec is None:
-            rank = None
-            continue
-        layer.input_rank = rank
-        if rank is not None and not layer.spec.accepts(rank):
-            rank = None
-        else:
-            rank = output_rank(layer, rank)
-        layer.output_rank = rank
+        layer.input_shape = shape if layer.spec is not None else None
+        shape = output_shape(layer, shape) if layer.spec is not None else None
+        layer.output_shape = shape
     model.heads = []
     if not layers or layers[-1].conditional:
         model.heads_known = bool(not layers and model.heads_known)

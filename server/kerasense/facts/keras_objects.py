@@ -69,6 +69,11 @@ class KerasReader:
             range=as_range(self.source, node),
             arguments=arguments,
         )
+        layer.values = {
+            name: self.evaluate(node)
+            for name, node in arguments.items()
+            if name != "layer"
+        }
         if spec is None:
             return layer
         units = arguments.get("units", arguments.get("filters"))

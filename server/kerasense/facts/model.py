@@ -4,12 +4,17 @@ from __future__ import annotations
 
 import ast
 from dataclasses import dataclass, field
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
 from kerasense.findings import Range
 from kerasense.knowledge import Activation, LayerSpec, Loss
 
+if TYPE_CHECKING:
+    from kerasense.facts.values import Value
+
 ModelKind = Literal["sequential", "functional", "subclassed"]
+Shape = tuple[int | None, ...]
+"""A tensor shape, batch axis first; None for a size not known statically."""
 LabelEncoding = Literal["one_hot", "integer", "binary", "continuous"]
 
 
@@ -33,9 +38,11 @@ class Layer:
     activation: ActivationUse | None = None
     inner: Layer | None = None
     conditional: bool = False
-    input_rank: int | None = None
-    """The rank (batch axis included) of the tensor this layer receives, when known."""
-    output_rank: int | None = None
+    values: dict[str, Value] = field(default_factory=dict)
+    """The arguments evaluated as far as they can be (constants, known names)."""
+    input_shape: Shape | None = None
+    """The shape of the tensor this layer receives, when at least its rank is known."""
+    output_shape: Shape | None = None
     input_node: ast.expr | None = None
     """For functional calls ``Dense(...)(x)``: the argument expression ``x``."""
     units: int | None = None
@@ -46,6 +53,14 @@ class Layer:
     @property
     def family(self) -> str | None:
         return self.spec.family if self.spec else None
+
+    @property
+    def input_rank(self) -> int | None:
+        return len(self.input_shape) if self.input_shape is not None else None
+
+    @property
+    def output_rank(self) -> int | None:
+        return len(self.output_shape) if self.output_shape is not None else None
 
     @property
     def effective_family(self) -> str | None:
@@ -136,8 +151,8 @@ class Model:
     layers: list[Layer] = field(default_factory=list)
     heads: list[Head] = field(default_factory=list)
     heads_known: bool = True
-    input_rank: int | None = None
-    """Rank of one input sample plus the batch axis, when there is a single known input."""
+    input_shape: Shape | None = None
+    """The shape of the single input, batch axis first, when at least its rank is known."""
     input_shape_node: ast.expr | None = None
     compile: CompileCall | None = None
     compiled_elsewhere: bool = False
@@ -152,3 +167,7 @@ class Model:
     list_node: ast.List | None = None
     add_calls: list[ast.Call] = field(default_factory=list)
     statement: ast.stmt | None = None
+
+    @property
+    def input_rank(self) -> int | None:
+        return len(self.input_shape) if self.input_shape is not None else None

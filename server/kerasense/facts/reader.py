@@ -184,7 +184,9 @@ class Reader:
             return None
         start, stop = (0, bounds[0]) if len(bounds) == 1 else bounds
         span = range(start or 0, stop or 0)
-        return [Const(number) for number in span] if 0 < len(span) <= MAX_UNROLL else None
+        return (
+            [Const(number) for number in span] if 0 < len(span) <= MAX_UNROLL else None
+        )
 
     def branches(self, bodies: list[list[ast.stmt]]) -> None:
         """Walk alternative bodies; a name bound differently by them becomes unknown."""
@@ -428,14 +430,14 @@ class Reader:
         if name in ("keras.Model", "keras.models.Model"):
             return self.functional(node)
         if name in ("keras.Input", "keras.layers.Input"):
-            shape_node = call_arguments(node, ("shape",)).get("shape")
-            shape = (
-                const_shape(self.evaluate(shape_node))
-                if shape_node is not None
-                else None
-            )
-            rank = len(shape) + 1 if shape is not None else None
-            return Tensor(None, rank, shape_node=shape_node, is_input=True)
+            arguments = call_arguments(node, ("shape",))
+            shape_node = arguments.get("shape")
+            shape = const_shape(self.evaluate(shape_node)) if shape_node else None
+            full = (None, *shape) if shape is not None else None
+            if full is None and "batch_shape" in arguments:
+                shape_node = arguments["batch_shape"]
+                full = const_shape(self.evaluate(shape_node))
+            return Tensor(None, full, shape_node=shape_node, is_input=True)
         if name.startswith("keras.layers."):
             spec = self.knowledge.layers.get(ref.last)
             return LayerValue(self.objects.layer(ref.last, node, spec))
@@ -485,7 +487,7 @@ class Reader:
                 layer.conditional = True
             model.layers.append(layer)
         elif isinstance(value, Tensor) and value.is_input:
-            model.input_rank = value.rank
+            model.input_shape = value.shape
             model.input_shape_node = value.shape_node
         else:
             if isinstance(value, ModelValue):
@@ -520,7 +522,7 @@ class Reader:
             named = [(None, item) for item in items]
         input_items = inputs.items if isinstance(inputs, Sequence) else [inputs]
         if len(input_items) == 1 and isinstance(input_items[0], Tensor):
-            model.input_rank = input_items[0].rank
+            model.input_shape = input_items[0].shape
             model.input_shape_node = input_items[0].shape_node
         graph.functional_heads(model, named, self.knowledge)
         return ModelValue(model)
@@ -607,8 +609,8 @@ class Reader:
             return UNKNOWN
         if method == "build":
             shape = const_shape(self.evaluate(node.args[0])) if node.args else None
-            if shape is not None and model.input_rank is None:
-                model.input_rank = len(shape)
+            if shape is not None and model.input_shape is None:
+                model.input_shape = shape
             return Const(None)
         if method in ("load_weights", "predict", "save", "save_weights", "to_json"):
             model.compiled_elsewhere = model.compiled_elsewhere or method in (

@@ -5,7 +5,7 @@ from __future__ import annotations
 import ast
 from dataclasses import dataclass, field
 
-from kerasense.facts.model import Labels, Layer, LossUse, Model
+from kerasense.facts.model import Labels, Layer, LossUse, Model, Shape
 from kerasense.findings import Range
 
 
@@ -49,13 +49,17 @@ class Tensor(Value):
     """A symbolic tensor of the functional API."""
 
     producer: Layer | None
-    rank: int | None
+    shape: Shape | None
     parents: list[Tensor] = field(default_factory=list)
     shape_node: ast.expr | None = None
     """For ``Input(shape=...)`` tensors: the shape expression."""
     is_input: bool = False
     sequences_from: Layer | None = None
     """The recurrent layer with return_sequences=True this tensor comes from, if any."""
+
+    @property
+    def rank(self) -> int | None:
+        return len(self.shape) if self.shape is not None else None
 
 
 @dataclass(eq=False)

@@ -7,13 +7,17 @@ has no name under which ``Flatten`` can be written), rather than a guess.
 from __future__ import annotations
 
 import ast
+from typing import TYPE_CHECKING
 
 from kerasense.facts.model import CompileCall, Head, Layer, LossUse, MetricUse, Model
 from kerasense.findings import Fix, Position, Range, TextEdit
 from kerasense.fixes import edits
-from kerasense.knowledge import Knowledge, Loss
+from kerasense.knowledge import Knowledge, Loss, knowledge
 from kerasense.source.text import SourceText, as_range
 from kerasense.syntax.names import ImportMap
+
+if TYPE_CHECKING:
+    from kerasense.engine import Analysis
 
 TASK_METRICS = {
     "binary": "accuracy",
@@ -277,7 +281,8 @@ class FixBuilder:
         if dense is None:
             return None
         spec = self.knowledge.tasks[task]
-        if spec.units == "1":
+        if spec.units == "1" or (spec.units == "values" and not model.classes):
+            # One value is the usual regression target (a price, a temperature).
             units = "1"
         elif model.classes:
             units = str(model.classes)
@@ -372,3 +377,49 @@ def _append_to_list(source: SourceText, node: ast.List, text: str) -> TextEdit:
         newline = "\r\n" if "\r\n" in source.text else "\n"
         return TextEdit(Range(last.end, last.end), f",{newline}{indent}{text}")
     return TextEdit(Range(last.end, last.end), f", {text}")
+
+
+_HEAD_KINDS = {"distribution", "probability", "linear", "log_distribution"}
+
+
+def has_head(model: Model) -> bool:
+    """Whether the model ends in a layer that can serve as a head (Dense, not relu)."""
+    if not model.heads_known:
+        return True
+    if not model.heads:
+        return False
+    return all(
+        FixBuilder.core(head).family == "dense" and head.activation_kind in _HEAD_KINDS
+        for head in model.heads
+    )
+
+
+def insert_head_fixes(model: Model, analysis: Analysis) -> list[Fix]:
+    """ "Insert a head for <task>" (with its compile call) for a model with no head, and
+    "Compile for <task>" for a model with a head but no compile call.
+
+    Multiclass and multilabel heads need the class count; when it is unknown they are
+    not offered, since the number of units would be a guess.
+    """
+    if analysis.imports is None:
+        return []
+    builder = FixBuilder(analysis.source, analysis.imports, knowledge())
+    fixes: list[Fix | None] = []
+    if not has_head(model):
+        fixes = [builder.insert_head(model, task) for task in TASK_METRICS]
+    elif model.compile is None and len(model.heads) == 1:
+        fixes = [
+            builder.add_compile(model, task) for task in _tasks_for(model.heads[0])
+        ]
+    return [fix for fix in fixes if fix is not None]
+
+
+def _tasks_for(head: Head) -> list[str]:
+    kind = head.activation_kind
+    if kind == "probability":
+        return ["binary"] if head.units == 1 else ["multilabel"]
+    if kind == "distribution":
+        return ["multiclass"]
+    if kind == "linear":
+        return ["regression"]
+    return []
