@@ -163,3 +163,15 @@ def test_console_script_and_module_entry_points(project: Path) -> None:
         [sys.executable, "-m", "kerasense", "check"], capture_output=True, text=True
     )
     assert usage.returncode == 2
+
+
+def test_summary_prints_shapes(
+    project: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    code, out, _ = run(capsys, "check", "--summary", "pkg/right.py")
+    assert code == 0
+    lines = out.splitlines()
+    assert lines[0] == "pkg/right.py:4: sequential model model"
+    assert lines[2].split() == ["6", "Dense", "(None,", "64)"]
+    assert lines[3].split() == ["7", "Dense", "(None,", "1)"]
+    assert run(capsys, "check", "--summary", "--format", "json", "pkg")[0] == 2

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import ast
+import math
 
 from kerasense.checks.context import Context
+from kerasense.facts import shapes
 from kerasense.facts.model import Layer, Model
 from kerasense.findings import Related
 
@@ -47,6 +49,7 @@ def modality_of(model: Model) -> tuple[str | None, str | None]:
 
 def check_architecture(model: Model, context: Context) -> None:
     _ranks(model, context)
+    _reshapes(model, context)
     modality, origin = modality_of(model)
     families = {layer.effective_family for layer in model.layers}
     readable = all(layer.spec is not None for layer in model.layers)
@@ -86,6 +89,27 @@ def check_architecture(model: Model, context: Context) -> None:
                 "axis only, so it predicts once per position, not once per sample. Put "
                 "Flatten or global pooling before it.",
                 [context.fixes.insert_flatten(model, head)],
+            )
+
+
+def _reshapes(model: Model, context: Context) -> None:
+    for layer in model.layers:
+        if layer.name != "Reshape" or layer.spec is None:
+            continue
+        have = shapes.element_count(layer.input_shape)
+        target = shapes.target_shape(layer)
+        if have is None or target is None or None in target:
+            continue
+        fixed = [size for size in target if size != -1 and size is not None]
+        want = math.prod(fixed)
+        free = target.count(-1)
+        if (free == 0 and want != have) or (free == 1 and (not want or have % want)):
+            context.report(
+                "KS209",
+                layer.range,
+                f"Reshape to {shapes.describe(target)} cannot hold the {have} elements of "
+                f"its input {shapes.describe(layer.input_shape)}: the sizes must multiply "
+                f"to {have}.",
             )
 
 

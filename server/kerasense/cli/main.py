@@ -59,6 +59,11 @@ def _parser() -> argparse.ArgumentParser:
         action="store_true",
         help="apply the preferred fix of each finding, rewriting files",
     )
+    check.add_argument(
+        "--summary",
+        action="store_true",
+        help="also print each model's layers with their static output shapes (text only)",
+    )
 
     serve = commands.add_parser(
         "serve", help="run the language server (stdio by default)"
@@ -128,6 +133,12 @@ def _config(args: argparse.Namespace) -> Config:
 
 def check(args: argparse.Namespace) -> int:
     config = _config(args)
+    if args.summary and args.format == "json":
+        print(
+            "kerasense: --summary prints text; it does not go with --format json",
+            file=sys.stderr,
+        )
+        return EXIT_USAGE
     missing = [str(path) for path in args.paths if not path.exists()]
     if missing:
         print(
@@ -143,8 +154,14 @@ def check(args: argparse.Namespace) -> int:
             for cell, finding in check_notebook(path, config):
                 located.append(report.Located(str(path), finding, cell))
             continue
-        for finding in check_file(path, config, fix=args.fix):
-            located.append(report.Located(str(path), finding))
+        analysis = check_file(path, config, fix=args.fix)
+        if isinstance(analysis, Analysis):
+            if args.summary:
+                print(report.model_summary(str(path), analysis.models))
+            findings = analysis.findings
+        else:
+            findings = analysis
+        located.extend(report.Located(str(path), finding) for finding in findings)
 
     if args.format == "json":
         print(report.as_json(located))
@@ -175,14 +192,17 @@ def check_notebook(path: Path, config: Config) -> list[tuple[int | None, Finding
     return list(analyze_notebook(cells, path=str(path), config=config))
 
 
-def check_file(path: Path, config: Config, fix: bool = False) -> list[Finding]:
+def check_file(
+    path: Path, config: Config, fix: bool = False
+) -> Analysis | list[Finding]:
+    """The file's analysis, or the finding that says why it could not be read."""
     text = read_source(path)
     if isinstance(text, Unreadable):
         return _unreadable(text.reason, config)
     analysis = analyze(text, path=str(path), config=config)
     if fix and analysis.findings:
         analysis = _apply_fixes(path, text, analysis, config)
-    return analysis.findings
+    return analysis
 
 
 def _apply_fixes(path: Path, text: str, analysis: Analysis, config: Config) -> Analysis:

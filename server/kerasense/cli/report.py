@@ -5,6 +5,8 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass
 
+from kerasense.facts import shapes
+from kerasense.facts.model import Model
 from kerasense.findings import Finding, Fix, Range, Severity
 
 
@@ -78,3 +80,22 @@ def summary(items: list[Located], files: int) -> str:
         if count
     ]
     return f"Found {', '.join(parts)} in {files} file{'s' if files != 1 else ''}."
+
+
+def model_summary(path: str, models: list[Model]) -> str:
+    """Each model's layers with the line they are made on and their output shape."""
+    blocks = []
+    for model in models:
+        name = f" {model.variable}" if model.variable else ""
+        lines = [f"{path}:{model.range.start.line + 1}: {model.kind} model{name}"]
+        lines.append(f"  {'line':>5}  {'layer':<40} output shape")
+        for layer in model.layers:
+            label = layer.name if layer.name != "?" else "(not read)"
+            if layer.inner is not None:
+                label = f"{layer.name}({layer.inner.name})"
+            lines.append(
+                f"  {layer.range.start.line + 1:>5}  {label:<40} "
+                f"{shapes.describe(layer.output_shape)}"
+            )
+        blocks.append("\n".join(lines))
+    return "\n\n".join(blocks) + ("\n" if blocks else "")
