@@ -127,7 +127,13 @@ def _rank_finding(
     model: Model, layer: Layer, rank: int, expected: int, first: bool, context: Context
 ) -> None:
     family = layer.family
-    base = f"{layer.name} expects {axes(expected)} but receives {axes(rank)}"
+    received = layer.input_shape
+    shown = (
+        shapes.describe(received)
+        if received is not None and any(size is not None for size in received[1:])
+        else axes(rank)
+    )
+    base = f"{layer.name} expects {axes(expected)} but receives {shown}"
     shape_node = model.input_shape_node
     accepts_without_batch = layer.spec is not None and layer.spec.accepts(rank - 1)
     if (
@@ -144,7 +150,19 @@ def _rank_finding(
             [context.fixes.drop_batch_axis(shape_node)],
         )
         return
-    if expected == 4 and family in ("conv2d", "pooling") and rank == 3:
+    if (
+        expected == 4
+        and family in ("conv2d", "pooling")
+        and rank == 3
+        and (model.modality == "image")
+    ):
+        context.report(
+            "KS205",
+            layer.range,
+            f"{base}. The images ({model.modality_origin}) have no channel axis: reshape "
+            "them to (height, width, 1) before the first 2D layer.",
+        )
+    elif expected == 4 and family in ("conv2d", "pooling") and rank == 3:
         context.report(
             "KS202",
             layer.range,

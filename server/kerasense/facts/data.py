@@ -75,9 +75,10 @@ def keras_data_call(
             origin,
         )
         rank = len(dataset.x_shape) + 1 if dataset.x_shape else None
+        sample = tuple(dataset.x_shape) if dataset.x_shape else None
         split = Sequence(
             [
-                ArrayValue(rank, None, dataset.modality, origin),
+                ArrayValue(rank, None, dataset.modality, origin, sample),
                 ArrayValue(1, labels, None, origin),
             ]
         )
@@ -142,14 +143,14 @@ def array_method(
     owner: ArrayValue, method: str, node: ast.Call, evaluate: Evaluate
 ) -> Value:
     if method in ("astype", "copy"):
-        return ArrayValue(owner.rank, owner.labels, owner.modality, owner.origin)
+        return owner.like(sample=owner.sample)
     if method == "reshape":
         shape_args = node.args[0] if len(node.args) == 1 else ast.Tuple(elts=node.args)
         shape = const_shape(evaluate(shape_args))
-        rank = len(shape) if shape is not None else None
-        return ArrayValue(
-            rank, owner.labels if rank == 1 else None, owner.modality, owner.origin
-        )
+        if shape is None:
+            return ArrayValue(None, None, owner.modality, owner.origin)
+        sample = shape[1:] if -1 not in shape[1:] and None not in shape[1:] else None
+        return owner.like(rank=len(shape), sample=sample)
     return UNKNOWN
 
 
@@ -163,6 +164,8 @@ def read_fit(model: Model, node: ast.Call, evaluate: Evaluate) -> None:
             model.labels = x.labels
     elif isinstance(x, ArrayValue):
         _note_modality(model, x.modality, x.origin)
+        if x.sample is not None and model.data_shape is None:
+            model.data_shape = (None, *x.sample)
     if isinstance(y, ArrayValue) and y.labels is not None:
         model.labels = y.labels
 

@@ -151,6 +151,8 @@ def finish(model: Model, knowledge: Knowledge) -> None:
         shape, node = declared_input(layers[0])
         if shape is not None:
             model.input_shape, model.input_shape_node = shape, node
+    if shape is None:
+        shape = model.data_shape
     sequences: Layer | None = None
     for layer in layers:
         layer.sequences_from = sequences

@@ -154,6 +154,8 @@ class Model:
     input_shape: Shape | None = None
     """The shape of the single input, batch axis first, when at least its rank is known."""
     input_shape_node: ast.expr | None = None
+    data_shape: Shape | None = None
+    """The shape of the arrays passed to ``fit``, batch axis first, when known."""
     compile: CompileCall | None = None
     compiled_elsewhere: bool = False
     """The model escapes to code this file does not show (returned, passed on, stored)."""

@@ -335,7 +335,7 @@ class Reader:
         if isinstance(array, ArrayValue) and isinstance(
             node.op, ast.Div | ast.Mult | ast.Sub | ast.Add
         ):
-            return ArrayValue(array.rank, array.labels, array.modality, array.origin)
+            return array.like(sample=array.sample)
         return UNKNOWN
 
     def subscript(self, node: ast.Subscript) -> Value:
@@ -354,7 +354,7 @@ class Reader:
                     return Sequence(owner.items[lower:upper])
             return UNKNOWN
         if isinstance(owner, ArrayValue) and isinstance(index, ast.Slice):
-            return ArrayValue(owner.rank, owner.labels, owner.modality, owner.origin)
+            return owner.like(sample=owner.sample)
         if isinstance(owner, EyeMatrix):
             return ArrayValue(2, Labels("one_hot", owner.size, owner.range, "np.eye"))
         return UNKNOWN

@@ -75,6 +75,15 @@ class ArrayValue(Value):
     labels: Labels | None = None
     modality: str | None = None
     origin: str | None = None
+    sample: tuple[int | None, ...] | None = None
+    """The shape of one sample (every axis but the first), when known."""
+
+    def like(
+        self, rank: int | None = None, sample: tuple[int | None, ...] | None = None
+    ) -> ArrayValue:
+        """The same data with another shape: labels survive only a rank-1 result."""
+        labels = self.labels if rank in (None, self.rank) or rank == 1 else None
+        return ArrayValue(rank or self.rank, labels, self.modality, self.origin, sample)
 
 
 @dataclass(eq=False)
