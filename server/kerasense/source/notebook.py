@@ -10,6 +10,7 @@ Cell magics (``%%bash``…) hide the whole cell, except those that run the cell 
 from __future__ import annotations
 
 import re
+import warnings
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -134,7 +135,10 @@ def read_cells(path: Path) -> list[Cell]:
     """The cells of an ``.ipynb`` file (nbformat is imported only when a notebook is read)."""
     import nbformat
 
-    notebook = nbformat.read(str(path), as_version=4)
+    with warnings.catch_warnings():
+        # Old notebooks without cell ids are fine to read; nbformat warns about them.
+        warnings.simplefilter("ignore")
+        notebook = nbformat.read(str(path), as_version=4)
     return [
         Cell(index, cell.get("cell_type", "raw"), _source(cell.get("source", "")))
         for index, cell in enumerate(notebook.cells)
