@@ -45,6 +45,8 @@ class Layer:
     output_shape: Shape | None = None
     input_node: ast.expr | None = None
     """For functional calls ``Dense(...)(x)``: the argument expression ``x``."""
+    applied_at: Range | None = None
+    """For functional calls: the range of the whole ``Dense(...)(x)`` expression."""
     units: int | None = None
     """``units`` (or ``filters``) when it evaluates to a known integer."""
     sequences_from: Layer | None = None

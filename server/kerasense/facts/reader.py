@@ -53,8 +53,16 @@ _LAYER_BASES = {"keras.layers.Layer", "keras.Layer"}
 # keras.layers.add([a, b]) and friends: a merging layer applied at once.
 _MERGE_FUNCTIONS = {
     f"keras.layers.{name.lower()}": name
-    for name in ("Add", "Subtract", "Multiply", "Average", "Maximum", "Minimum",
-                 "Concatenate", "Dot")
+    for name in (
+        "Add",
+        "Subtract",
+        "Multiply",
+        "Average",
+        "Maximum",
+        "Minimum",
+        "Concatenate",
+        "Dot",
+    )
 }
 # Calls that look at a model without taking it anywhere else.
 _HARMLESS = {"print", "len", "str", "repr", "isinstance", "type", "id", "display"}
@@ -562,7 +570,8 @@ class Reader:
         if cls.kind == "model":
             model = self.new_model("subclassed", node if node is not None else cls.node)
             model.custom_training = any(
-                _method(cls.node, name) is not None for name in ("train_step", "compile")
+                _method(cls.node, name) is not None
+                for name in ("train_step", "compile")
             )
             instance.model = model
             if node is None:
@@ -699,6 +708,7 @@ class Reader:
             for item in items
         ]
         layer.input_node = node.args[0]
+        layer.applied_at = as_range(self.source, node)
         if self.conditional:
             layer.conditional = True
         return graph.apply(layer, parents, self.knowledge)
