@@ -23,10 +23,14 @@ from tensorflow.keras.layers import Conv2D, Dense, Flatten, MaxPooling2D
 HEADS = [
     ('1, activation="sigmoid"', '"binary_crossentropy"', '["accuracy"]'),
     ('1, activation="softmax"', '"binary_crossentropy"', '["accuracy"]'),
-    ("10, activation=\"softmax\"", '"sparse_categorical_crossentropy"', '["accuracy"]'),
-    ("10", "keras.losses.SparseCategoricalCrossentropy(from_logits=True)", '["accuracy"]'),
+    ('10, activation="softmax"', '"sparse_categorical_crossentropy"', '["accuracy"]'),
+    (
+        "10",
+        "keras.losses.SparseCategoricalCrossentropy(from_logits=True)",
+        '["accuracy"]',
+    ),
     ("10", '"categorical_crossentropy"', '["accuracy"]'),
-    ("5, activation=\"sigmoid\"", '"binary_crossentropy"', '["binary_accuracy"]'),
+    ('5, activation="sigmoid"', '"binary_crossentropy"', '["binary_accuracy"]'),
     ("1", '"mse"', '["mae"]'),
     ("1", '"mse"', '["accuracy"]'),
 ]
@@ -126,7 +130,10 @@ def notebook(cells: int, seed: int = 11) -> dict[str, object]:
     for number, source in enumerate(sources):
         kind = "markdown" if source.startswith("## ") else "code"
         cell: dict[str, object] = {
-            "id": f"cell-{number}", "cell_type": kind, "metadata": {}, "source": source
+            "id": f"cell-{number}",
+            "cell_type": kind,
+            "metadata": {},
+            "source": source,
         }
         if kind == "code":
             cell.update(outputs=[], execution_count=None)

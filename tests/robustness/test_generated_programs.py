@@ -66,7 +66,9 @@ def expected(spec: Spec) -> set[str]:
         return codes
     if loss == "bce" and act == "softmax" and units > 1:
         codes.add("KS102")
-    elif (loss in ("cce", "scce") and units == 1) or (loss in ("cce", "scce") and act == "sigmoid"):
+    elif (loss in ("cce", "scce") and units == 1) or (
+        loss in ("cce", "scce") and act == "sigmoid"
+    ):
         codes.add("KS103")
     elif crossentropy and act in (None, "relu"):
         codes.add("KS104")
@@ -111,7 +113,9 @@ def render(spec: Spec) -> str:
     else:
         names = [f"self.layer_{index}" for index in range(len(stack))]
         body = f"class Net({keras}.Model):\n    def __init__(self):\n        super().__init__()\n"
-        body += "".join(f"        {n} = {layer}\n" for n, layer in zip(names, stack, strict=True))
+        body += "".join(
+            f"        {n} = {layer}\n" for n, layer in zip(names, stack, strict=True)
+        )
         body += "\n    def call(self, x):\n"
         body += (
             "".join(f"        x = {n}(x)\n" for n in names) + "        return x\n\n\n"
