@@ -233,7 +233,9 @@ def _text_vectorization(layer: Layer, shape: Shape) -> Shape | None:
     if mode == "int":
         return (shape[0], _int(layer, "output_sequence_length"))
     if mode in ("multi_hot", "count", "tf_idf", "one_hot"):
-        return (shape[0], _int(layer, "max_tokens"))
+        # Without padding the width is the size of the vocabulary, known only at run time.
+        padded = _bool(layer, "pad_to_max_tokens", False)
+        return (shape[0], _int(layer, "max_tokens") if padded else None)
     return None
 
 

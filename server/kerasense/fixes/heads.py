@@ -281,7 +281,7 @@ class FixBuilder:
         if dense is None:
             return None
         spec = self.knowledge.tasks[task]
-        if spec.units == "1" or (spec.units == "values" and not model.classes):
+        if spec.units in ("1", "values"):
             # One value is the usual regression target (a price, a temperature).
             units = "1"
         elif model.classes:

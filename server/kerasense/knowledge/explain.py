@@ -135,20 +135,24 @@ def explain_activation(activation: Activation, *, heading: bool = True) -> str:
     return "\n".join(lines)
 
 
+def _lower_first(title: str) -> str:
+    """``Recurrent layers`` in the middle of a sentence; ``1D convnets`` as it is."""
+    return title[:1].lower() + title[1:]
+
+
 def network_title(network: str) -> str:
     """A network of ``modalities.toml`` in words, ``conv2d+recurrent`` included."""
     families = knowledge().families
     parts = [families[p][0] if p in families else p for p in network.split("+")]
     if len(parts) == 2:
-        return f"{parts[0]} per frame, then {parts[1][0].lower()}{parts[1][1:]}"
+        return f"{parts[0]} per frame, then {_lower_first(parts[1])}"
     return parts[0]
 
 
 def _networks_in_words(modality: Modality) -> str:
     names = [network_title(n) for n in modality.networks]
-    if len(names) == 1:
-        return names[0]
-    return f"{names[0]} first, {' or '.join(names[1:])} as the alternative"
+    alternatives = "".join(f"; or {_lower_first(name)}" for name in names[1:])
+    return f"{names[0]} first{alternatives}" if alternatives else names[0]
 
 
 def explain_shape(shape: tuple[int | None, ...]) -> str:

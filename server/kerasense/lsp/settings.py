@@ -41,7 +41,8 @@ class Settings:
     config: Config = field(default_factory=Config)
     run: str = "onType"
     debounce_ms: int = 200
-    log_level: str = "info"
+    log_level: str | None = None
+    """None keeps the level the server was started with (``--log-level``)."""
 
     @property
     def debounce(self) -> float:
@@ -83,12 +84,12 @@ def read_settings(data: object, origin: str) -> tuple[Settings, list[str]]:
             f"{origin}: debounceMs must be an integer >= 0, not {debounce!r}"
         )
         debounce = 200
-    level = data.get("logLevel", "info")
-    if level not in LOG_LEVELS:
+    level = data.get("logLevel")
+    if level is not None and level not in LOG_LEVELS:
         problems.append(
             f"{origin}: logLevel must be error, warning, info or debug, not {level!r}"
         )
-        level = "info"
+        level = None
     return Settings(config, run, debounce, level), problems
 
 

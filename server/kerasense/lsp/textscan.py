@@ -13,12 +13,13 @@ import keyword
 import re
 from dataclasses import dataclass, field
 
-_NAME_BEFORE = re.compile(r"([A-Za-z_]\w*(?:\s*\.\s*[A-Za-z_]\w*)*)\s*$")
 _KEYWORD_ARGUMENT = re.compile(r"\s*([A-Za-z_]\w*)\s*=(?!=)")
 _DOTTED_TAIL = re.compile(r"[A-Za-z_][\w.]*$|$")
 _OPENERS = {"(": ")", "[": "]", "{": "}"}
 _CLOSERS = {")": "(", "]": "[", "}": "{"}
 _LOOKBACK = 300
+_LINE_BREAK = re.compile(r"[\r\n]")
+_SIGNIFICANT = re.compile(r"[#\"'()\[\]{},\\\r\n]")
 
 
 @dataclass
@@ -62,13 +63,13 @@ class Scan:
         return self.text[bracket.argument_start : end]
 
     def keyword(self) -> str | None:
-        """The keyword of the argument the cursor is in: ``activation`` in ``activation=``."""
+        """The keyword of the cursor's argument: ``activation`` in ``activation="re``."""
         match = _KEYWORD_ARGUMENT.match(self.argument_text())
         return match.group(1) if match else None
 
     def typed_name(self) -> tuple[int, str] | None:
-        """The dotted name typed right before the cursor, when that is all the argument
-        holds so far: ``(start, "layers.De")``; ``(offset, "")`` for an empty one."""
+        """Where the argument's text starts and that text, when it is only a dotted
+        name so far: ``(start, "layers.De")``, or ``(offset, "")`` when empty."""
         if self.string_start is not None:
             return None
         argument = self.argument_text()
@@ -113,20 +114,28 @@ def _string_end(text: str, start: int) -> tuple[int, bool]:
 
 
 def _line_end(text: str, index: int) -> int:
-    ends = [p for p in (text.find("\n", index), text.find("\r", index)) if p >= 0]
-    return min(ends) if ends else len(text)
+    found = _LINE_BREAK.search(text, index)
+    return found.start() if found else len(text)
 
 
 def _starts_statement(text: str, index: int) -> bool:
-    """Whether the line starting at ``index`` begins in column 0 with a name or ``@``."""
+    """Whether the line at ``index`` begins in column 0 with a name or ``@``."""
     return index < len(text) and (text[index].isidentifier() or text[index] == "@")
 
 
 def _callee(text: str, index: int) -> str | None:
-    match = _NAME_BEFORE.search(text, max(0, index - _LOOKBACK), index)
-    if match is None:
+    """The dotted name right before the bracket at ``index``, if any."""
+    end = index
+    while end > 0 and text[end - 1] in " \t":
+        end -= 1
+    start = end
+    while start > max(0, index - _LOOKBACK) and (
+        text[start - 1].isalnum() or text[start - 1] in "_."
+    ):
+        start -= 1
+    name = text[start:end]
+    if not name or not (name[0].isalpha() or name[0] == "_") or name.endswith("."):
         return None
-    name = re.sub(r"\s+", "", match.group(1))
     return None if keyword.iskeyword(name.split(".")[0]) else name
 
 
@@ -137,6 +146,10 @@ def scan(text: str, offset: int) -> Scan:
     stack = result.brackets
     index = 0
     while index < offset:
+        jump = _SIGNIFICANT.search(text, index, offset)
+        if jump is None:
+            break
+        index = jump.start()
         char = text[index]
         if char == "#":
             index = _line_end(text, index)
@@ -167,7 +180,7 @@ def scan(text: str, offset: int) -> Scan:
             stack[-1].argument_start = index + 1
             stack[-1].argument_index += 1
         elif char == "\\" and text[index + 1 : index + 2] in ("\n", "\r"):
-            index += 2
+            index += 3 if text[index + 1 : index + 3] == "\r\n" else 2
             continue
         elif char in "\r\n":
             following = index + (2 if text[index : index + 2] == "\r\n" else 1)
@@ -185,9 +198,9 @@ def statement_end(text: str, found: Scan) -> int | None:
     """The end of the line on which the statement around the cursor closes its brackets,
     or None when it does not close before the next statement starts."""
     depth = len(found.brackets)
-    index = found.offset if found.string_start is None else found.string_start - 1
-    if found.string_start is not None:
-        index, _ = _string_end(text, index)
+    index = found.offset
+    if found.string_start is not None and found.quote is not None:
+        index, _ = _string_end(text, found.string_start - len(found.quote))
     while index < len(text):
         char = text[index]
         if char == "#":
@@ -230,7 +243,7 @@ def rest_of_line(text: str, offset: int) -> str:
 
 
 def word_at(text: str, offset: int) -> tuple[int, int]:
-    """The identifier around ``offset`` as ``(start, end)``; empty when there is none."""
+    """The identifier around ``offset`` as ``(start, end)``; empty if there is none."""
     start = offset
     while start > 0 and (text[start - 1].isalnum() or text[start - 1] == "_"):
         start -= 1

@@ -1,0 +1,55 @@
+"""Starting the language server on stdio or on a TCP socket.
+
+Importing this module is cheap: the server, the engine and pygls are imported when the
+server starts. Jedi and TensorFlow are not imported on the way to ``initialize`` at all.
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+logger = logging.getLogger(__name__)
+
+LOG_LEVELS = ("error", "warning", "info", "debug")
+
+
+class AddressError(ValueError):
+    """A ``--tcp`` value that is not ``HOST:PORT``."""
+
+
+def parse_address(text: str) -> tuple[str, int]:
+    """``HOST:PORT`` (``[::1]:PORT`` for IPv6) as a host and a port number."""
+    host, separator, port = text.rpartition(":")
+    host = host.strip("[]")
+    if not separator or not host or not port.isdigit() or not 0 < int(port) < 65536:
+        raise AddressError(
+            f"--tcp expects HOST:PORT such as 127.0.0.1:2087, not {text!r}"
+        )
+    return host, int(port)
+
+
+def start_server(tcp: str | None = None, log_level: str = "info") -> int:
+    """Run the server until the client says ``exit``; the exit code for the process."""
+    from kerasense.lsp.logs import setup_logging
+
+    setup_logging(getattr(logging, log_level.upper(), logging.INFO))
+    address = parse_address(tcp) if tcp else None
+
+    from kerasense.lsp.server import build_server
+
+    server = build_server()
+    if address is None:
+        logger.info("Kerasense language server on stdio")
+        server.start_io()
+    else:
+        logger.info("Kerasense language server on %s:%s", *address)
+        server.start_tcp(*address)
+    return 0
+
+
+def serve(options: Any) -> int:
+    """Start from parsed command-line options (``tcp`` and ``log_level`` attributes)."""
+    return start_server(
+        getattr(options, "tcp", None), getattr(options, "log_level", "info")
+    )
