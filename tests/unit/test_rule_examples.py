@@ -70,3 +70,19 @@ def test_committed_rule_pages_match_the_generated_ones(tmp_path: Path) -> None:
     )
     stale = [name for name in generated if committed[name] != generated[name]]
     assert not stale, f"stale rule pages {stale}; run `kerasense docs docs/rules`"
+
+
+def test_rule_pages_outside_a_checkout_are_written_to_the_cache(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from kerasense.knowledge import explain
+
+    monkeypatch.setattr(explain, "_CHECKOUT_RULES", tmp_path / "missing")
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+    explain._cached_page.cache_clear()
+    uri = explain.rule_url("KS101")
+    assert uri is not None and uri.startswith("file://")
+    page = Path(uri.removeprefix("file://"))
+    assert page.read_text(encoding="utf-8").startswith("# KS101 softmax-single-unit")
+    assert explain.rule_url("KS999") is None
+    explain._cached_page.cache_clear()

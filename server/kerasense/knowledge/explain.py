@@ -8,6 +8,8 @@ loader gives, which tasks a head can serve and which names fit it.
 
 from __future__ import annotations
 
+import functools
+import os
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -25,9 +27,6 @@ from kerasense.knowledge import (
 
 if TYPE_CHECKING:
     from kerasense.facts.model import Model
-
-RULES_URL = "https://github.com/kerasense/kerasense/blob/main/docs/rules/{code}.md"
-"""Where a rule's page lives when this is not a source checkout with ``docs/rules``."""
 
 _CHECKOUT_RULES = Path(__file__).resolve().parents[3] / "docs" / "rules"
 
@@ -47,12 +46,33 @@ _UNITS_WORDS = {
 }
 
 
-def rule_url(code: str) -> str:
-    """The rule's page: ``docs/rules/CODE.md`` of this checkout, else the project's."""
+def rule_url(code: str) -> str | None:
+    """A ``file:`` URI of the rule's page: ``docs/rules/CODE.md`` of this checkout, or,
+    for an installed copy, the same page written from the rule data into the user's
+    cache folder. None when neither can be had (an unknown code, a read-only cache).
+    """
     page = _CHECKOUT_RULES / f"{code}.md"
     if page.is_file():
         return page.as_uri()
-    return RULES_URL.format(code=code)
+    return _cached_page(code)
+
+
+@functools.cache
+def _cached_page(code: str) -> str | None:
+    from kerasense import __version__
+    from kerasense.cli.ruledocs import rule_page
+
+    rule = knowledge().rules.get(code)
+    if rule is None:
+        return None
+    base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
+    page = Path(base) / "kerasense" / __version__ / "rules" / f"{code}.md"
+    try:
+        page.parent.mkdir(parents=True, exist_ok=True)
+        page.write_text(rule_page(rule), encoding="utf-8")
+    except OSError:
+        return None
+    return page.as_uri()
 
 
 def _tasks_with(activation: str) -> list[Task]:

@@ -24,12 +24,13 @@ def to_diagnostic(
         )
         for item in finding.related
     ]
+    page = rule_url(finding.code)
     return types.Diagnostic(
         range=columns.range_to_lsp(source, finding.range),
         message=finding.message,
         severity=types.DiagnosticSeverity(int(finding.severity)),
         code=finding.code,
-        code_description=types.CodeDescription(href=rule_url(finding.code)),
+        code_description=types.CodeDescription(href=page) if page else None,
         source=SOURCE,
         related_information=related or None,
     )

@@ -13,6 +13,9 @@ from typing import TYPE_CHECKING
 
 from lsprotocol import types
 
+from kerasense.facts import shapes
+from kerasense.facts.model import Model
+from kerasense.findings import Position
 from kerasense.knowledge import knowledge
 from kerasense.knowledge.explain import (
     explain_activation,
@@ -138,6 +141,18 @@ def _name_target(
     return (markdown, start, end) if markdown else None
 
 
+def layer_shape(models: list[Model], position: Position) -> str | None:
+    """The static output shape of the layer whose call starts at ``position``."""
+    labels = []
+    for model in models:
+        for layer in model.layers:
+            if layer.range.start <= position < layer.range.end and layer.output_shape:
+                label = shapes.describe(layer.output_shape)
+                if label not in labels:
+                    labels.append(label)
+    return " | ".join(labels) if labels else None
+
+
 def hover(server: KerasenseServer, params: types.HoverParams) -> types.Hover | None:
     document = server.document(params.text_document.uri)
     if document is None:
@@ -154,6 +169,10 @@ def hover(server: KerasenseServer, params: types.HoverParams) -> types.Hover | N
     if target is None:
         return None
     markdown, start, end = target
+    if facts is not None and facts.source.text == text:
+        shape = layer_shape(facts.models, source.position(start))
+        if shape is not None:
+            markdown += f"\n\n**Output shape here:** `{shape}`"
     return types.Hover(
         contents=types.MarkupContent(kind=types.MarkupKind.Markdown, value=markdown),
         range=types.Range(

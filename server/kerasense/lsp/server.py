@@ -21,7 +21,7 @@ from pygls.workspace import TextDocument
 
 from kerasense import __version__
 from kerasense.config import Config
-from kerasense.lsp import actions, completion, hover
+from kerasense.lsp import actions, completion, hover, inlay
 from kerasense.lsp.checking import Checker
 from kerasense.lsp.documents import DocumentProtocol, open_document
 from kerasense.lsp.logs import attach_client_log, guarded, set_level
@@ -246,6 +246,11 @@ def build_server() -> KerasenseServer:
     @guarded()
     def on_hover(params: types.HoverParams) -> types.Hover | None:
         return hover.hover(server, params)
+
+    @server.feature(types.TEXT_DOCUMENT_INLAY_HINT)
+    @guarded(fallback=[])
+    async def on_inlay_hint(params: types.InlayHintParams) -> list[types.InlayHint]:
+        return await inlay.inlay_hints(server, params)
 
     server.command(actions.FIX_ALL_COMMAND)(fix_all)
 
