@@ -11,8 +11,9 @@ from __future__ import annotations
 
 import ast
 import logging
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
+from typing import Any
 
 from kerasense.facts import data, graph
 from kerasense.facts.keras_objects import KerasReader, call_arguments, has_star_kwargs
@@ -265,48 +266,49 @@ class Reader:
     def evaluate(self, node: ast.expr | None) -> Value:
         if node is None:
             return UNKNOWN
-        if isinstance(node, ast.Constant):
-            return Const(node.value)
-        if isinstance(node, ast.Name):
-            found = self.scope.lookup(node.id)
-            if found is not None:
-                return found
-            resolved = self.imports.resolve(node)
-            return Ref(resolved) if resolved else UNKNOWN
-        if isinstance(node, ast.Attribute):
-            return self.attribute(node)
-        if isinstance(node, ast.Tuple | ast.List):
-            return Sequence([self.evaluate(item) for item in node.elts])
-        if isinstance(node, ast.Call):
-            return self.call(node)
-        if isinstance(node, ast.BinOp):
-            return self.binary(node)
-        if isinstance(node, ast.UnaryOp):
-            operand = self.evaluate(node.operand)
-            if (
-                isinstance(node.op, ast.USub)
-                and (number := const_int(operand)) is not None
-            ):
-                return Const(-number)
-            return UNKNOWN
-        if isinstance(node, ast.Subscript):
-            return self.subscript(node)
-        if isinstance(node, ast.IfExp):
-            self.evaluate(node.test)
-            body, orelse = self.evaluate(node.body), self.evaluate(node.orelse)
-            return body if same(body, orelse) else UNKNOWN
-        if isinstance(node, ast.Dict):
-            for value in node.values:
-                self.evaluate(value)
-            return UNKNOWN
-        if isinstance(node, ast.NamedExpr):
-            named = self.evaluate(node.value)
-            self.scope.names[node.target.id] = named
-            return named
+        # One dictionary look-up instead of a chain of isinstance tests: this is the
+        # hottest function of the analysis.
+        handler = _EXPRESSIONS.get(type(node))
+        if handler is not None:
+            return handler(self, node)
         for child in ast.iter_child_nodes(node):
             if isinstance(child, ast.expr) and not isinstance(child, ast.Lambda):
                 self.escape(self.evaluate(child))
         return UNKNOWN
+
+    def constant(self, node: ast.Constant) -> Value:
+        return Const(node.value)
+
+    def name(self, node: ast.Name) -> Value:
+        found = self.scope.lookup(node.id)
+        if found is not None:
+            return found
+        resolved = self.imports.resolve(node)
+        return Ref(resolved) if resolved else UNKNOWN
+
+    def sequence(self, node: ast.Tuple | ast.List) -> Value:
+        return Sequence([self.evaluate(item) for item in node.elts])
+
+    def unary(self, node: ast.UnaryOp) -> Value:
+        operand = self.evaluate(node.operand)
+        if isinstance(node.op, ast.USub) and (number := const_int(operand)) is not None:
+            return Const(-number)
+        return UNKNOWN
+
+    def if_expression(self, node: ast.IfExp) -> Value:
+        self.evaluate(node.test)
+        body, orelse = self.evaluate(node.body), self.evaluate(node.orelse)
+        return body if same(body, orelse) else UNKNOWN
+
+    def dictionary(self, node: ast.Dict) -> Value:
+        for value in node.values:
+            self.evaluate(value)
+        return UNKNOWN
+
+    def named_expression(self, node: ast.NamedExpr) -> Value:
+        named = self.evaluate(node.value)
+        self.scope.names[node.target.id] = named
+        return named
 
     def attribute(self, node: ast.Attribute) -> Value:
         if (
@@ -794,6 +796,22 @@ def _exits_early(body: list[ast.stmt]) -> bool:
         ):
             pending.extend(_nested(statement))
     return False
+
+
+_EXPRESSIONS: dict[type, Callable[[Reader, Any], Value]] = {
+    ast.Constant: Reader.constant,
+    ast.Name: Reader.name,
+    ast.Attribute: Reader.attribute,
+    ast.Tuple: Reader.sequence,
+    ast.List: Reader.sequence,
+    ast.Call: Reader.call,
+    ast.BinOp: Reader.binary,
+    ast.UnaryOp: Reader.unary,
+    ast.Subscript: Reader.subscript,
+    ast.IfExp: Reader.if_expression,
+    ast.Dict: Reader.dictionary,
+    ast.NamedExpr: Reader.named_expression,
+}
 
 
 def _keywords(node: ast.Call) -> dict[str, ast.expr]:
