@@ -58,8 +58,9 @@ client-vscode/node_modules/.installed: client-vscode/package-lock.json
 
 vsix: $(VSIX)
 
-$(VSIX): $(STAMP) client-vscode/node_modules/.installed $(VSIX_INPUTS)
-	cd client-vscode && PYTHON=$(abspath $(PY)) npm run --silent package
+# The VSIX needs no venv: $(PYTHON)'s pip gathers the server and its pure-Python libraries.
+$(VSIX): client-vscode/node_modules/.installed $(VSIX_INPUTS)
+	cd client-vscode && PYTHON=$(PYTHON) npm run --silent package
 
 test-vscode:
 	tests/vscode/run.sh
