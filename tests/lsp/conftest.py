@@ -2,7 +2,8 @@
 
 ``client`` is one server per test module (start-up costs most of a test's time), with
 default settings and its own workspace folder; tests open documents under names of
-their own. ``configured_client`` is a server for one test: mark the test with
+their own; ``notebook_client`` is the same for a VS Code that syncs notebooks.
+``configured_client`` is a server for one test: mark the test with
 ``@pytest.mark.settings({...})`` for ``initializationOptions``, with
 ``@pytest.mark.configuration({...})`` for the answer to ``workspace/configuration`` and
 with ``@pytest.mark.editor("neovim")`` for another editor's capabilities.
@@ -99,14 +100,20 @@ async def _start(
     editor: str = "visual-studio-code",
     settings: Any = None,
     configuration: Any = None,
+    notebooks: bool = False,
 ) -> None:
     client.root = root  # type: ignore[attr-defined]
     client.opened = set()  # type: ignore[attr-defined]
     if configuration is not None:
         client.set_configuration(configuration, section="kerasense")
-    await client.initialize_session(
+    capabilities = client_capabilities(editor)
+    if notebooks:
+        capabilities.notebook_document = types.NotebookDocumentClientCapabilities(
+            synchronization=types.NotebookDocumentSyncClientCapabilities()
+        )
+    client.initialize_result = await client.initialize_session(  # type: ignore[attr-defined]
         types.InitializeParams(
-            capabilities=client_capabilities(editor),
+            capabilities=capabilities,
             root_uri=root.as_uri(),
             workspace_folders=[
                 types.WorkspaceFolder(uri=root.as_uri(), name="workspace")
@@ -128,6 +135,16 @@ async def client(
 ) -> AsyncIterator[None]:
     """One server per test module, default settings, VS Code's capabilities."""
     await _start(lsp_client, tmp_path_factory.mktemp("workspace"))
+    yield
+    await lsp_client.shutdown_session()
+
+
+@pytest_lsp.fixture(config=SERVER, scope="module")
+async def notebook_client(
+    lsp_client: LanguageClient, tmp_path_factory: pytest.TempPathFactory
+) -> AsyncIterator[None]:
+    """One server per test module for a client that syncs notebooks."""
+    await _start(lsp_client, tmp_path_factory.mktemp("notebooks"), notebooks=True)
     yield
     await lsp_client.shutdown_session()
 

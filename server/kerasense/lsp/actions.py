@@ -136,10 +136,17 @@ def quick_fixes(
     return actions
 
 
+async def analyzed_for_fixes(server: KerasenseServer, uri: str) -> Analyzed | None:
+    """What fixes are built on: the notebook's analysis for a cell, else the file's."""
+    if server.notebooks.holds(uri):
+        return await server.notebooks.cell_analysis(uri)
+    return await server.checker.analysis(uri)
+
+
 async def code_actions(
     server: KerasenseServer, params: types.CodeActionParams
 ) -> list[types.CodeAction]:
-    analyzed = await server.checker.analysis(params.text_document.uri)
+    analyzed = await analyzed_for_fixes(server, params.text_document.uri)
     if analyzed is None or analyzed.analysis.syntax_error is not None:
         return []
     if not server.checker.is_current(analyzed):
@@ -173,7 +180,7 @@ async def fix_all_command(server: KerasenseServer, arguments: Sequence[object]) 
     uri = arguments[0]
     if server.document(uri) is None:
         raise JsonRpcInvalidParams(f"{FIX_ALL_COMMAND}: {uri} is not an open document")
-    analyzed = await server.checker.analysis(uri)
+    analyzed = await analyzed_for_fixes(server, uri)
     if analyzed is None or analyzed.analysis.syntax_error is not None:
         return False
     edits = preferred_edits(analyzed.analysis.findings)

@@ -6,16 +6,21 @@ time, off the event loop. A result is published only if the document still has t
 version that was analysed, so the editor never sees findings of an older text. While a
 document does not parse, nothing new is published: the editor keeps the findings of the
 last text that parsed, and the syntax error is left to the editor's Python support.
+
+:class:`Scheduler` holds the timing, caching and version checks; :class:`Checker` applies
+them to files, :class:`~kerasense.lsp.notebooks.NotebookChecker` to notebooks.
 """
 
 from __future__ import annotations
 
 import asyncio
 import logging
+from abc import ABC, abstractmethod
 from collections.abc import Awaitable, Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from functools import partial
+from typing import Generic, TypeVar
 
 from lsprotocol import types
 from pygls.workspace import TextDocument
@@ -29,6 +34,8 @@ logger = logging.getLogger(__name__)
 
 Lookup = Callable[[str], TextDocument | None]
 Publish = Callable[[types.PublishDiagnosticsParams], None]
+V = TypeVar("V")
+R = TypeVar("R")
 
 
 @dataclass(frozen=True)
@@ -41,39 +48,51 @@ class Analyzed:
 
 
 @dataclass
-class DocumentState:
+class State(Generic[V, R]):
+    """One document's pending check and its newest result."""
+
     pending: asyncio.Task[None] | None = None
-    analysis: Analysis | None = None
-    version: int | None = None
+    result: R | None = None
+    version: V | None = None
     generation: int = -1
-    last_good: Analysis | None = None
-    published: bool = False
-    inflight: dict[tuple[int | None, int], asyncio.Future[Analysis]] = field(
-        default_factory=dict
-    )
+    inflight: dict[tuple[V, int], asyncio.Future[R]] = field(default_factory=dict)
 
 
-class Checker:
-    """Per-document scheduling, caching and publishing of analyses."""
+class Scheduler(ABC, Generic[V, R]):
+    """Debounced checks of open documents, one analysis at a time, newest version only.
 
-    def __init__(
-        self,
-        lookup: Lookup,
-        publish: Publish,
-        config_for: Callable[[TextDocument], Config],
-        columns: Callable[[], Columns],
-    ) -> None:
-        self.lookup = lookup
-        self.publish = publish
-        self.config_for = config_for
-        self.columns = columns
-        self.states: dict[str, DocumentState] = {}
+    A subclass says what a document's version is (any value that changes with every
+    edit), how it is analysed and what is published.
+    """
+
+    def __init__(self, executor: ThreadPoolExecutor | None = None) -> None:
+        self.states: dict[str, State[V, R]] = {}
         self.generation = 0
         self.ready: Callable[[], Awaitable[None]] | None = None
-        self.executor = ThreadPoolExecutor(1, thread_name_prefix="kerasense-analysis")
+        self.executor = executor or ThreadPoolExecutor(
+            1, thread_name_prefix="kerasense-analysis"
+        )
 
-    def state(self, uri: str) -> DocumentState:
-        return self.states.setdefault(uri, DocumentState())
+    @abstractmethod
+    def is_open(self, uri: str) -> bool: ...
+
+    @abstractmethod
+    def version_of(self, uri: str) -> V:
+        """The version of the open document ``uri``."""
+
+    @abstractmethod
+    def job(self, uri: str, version: V) -> Callable[[], R]:
+        """The analysis of ``uri`` at ``version``, to run off the event loop."""
+
+    @abstractmethod
+    def deliver(self, uri: str, version: V, result: R) -> None:
+        """Publish a result that is for the document's current version."""
+
+    def kept(self, uri: str, result: R) -> None:
+        """Called when ``result`` becomes the cached result of ``uri``."""
+
+    def state(self, uri: str) -> State[V, R]:
+        return self.states.setdefault(uri, State())
 
     def schedule(self, uri: str, delay: float) -> None:
         """Check ``uri`` after ``delay`` seconds, replacing a check not yet started."""
@@ -82,63 +101,50 @@ class Checker:
             state.pending.cancel()
         state.pending = asyncio.ensure_future(self._check(uri, delay))
 
-    def close(self, uri: str) -> None:
+    def forget(self, uri: str) -> None:
+        """Stop checking ``uri`` and drop what is cached for it."""
         state = self.states.pop(uri, None)
         if state is not None and state.pending is not None:
             state.pending.cancel()
-        self.publish(types.PublishDiagnosticsParams(uri=uri, diagnostics=[]))
 
     def settings_changed(self) -> None:
-        """Forget cached analyses and check every open document again."""
+        """Forget cached results and check every scheduled document again."""
         self.generation += 1
-        for uri in list(self.states):
-            self.schedule(uri, 0)
+        for uri, state in list(self.states.items()):
+            if state.pending is not None:
+                self.schedule(uri, 0)
 
-    def facts(self, uri: str) -> Analysis | None:
-        """The newest analysis that parsed: the current one, else the last good one."""
-        state = self.states.get(uri)
-        if state is None:
+    def current(self, uri: str, version: V) -> bool:
+        """Whether ``uri`` is open and still at ``version``."""
+        return self.is_open(uri) and self.version_of(uri) == version
+
+    async def result(self, uri: str) -> tuple[V, R] | None:
+        """The result for the document's current version, computed now if need be."""
+        if not self.is_open(uri):
             return None
-        if state.analysis is not None and state.analysis.syntax_error is None:
-            return state.analysis
-        return state.last_good
-
-    def is_current(self, analyzed: Analyzed) -> bool:
-        """Whether the document still has the version that was analysed."""
-        document = self.lookup(analyzed.uri)
-        return document is not None and document.version == analyzed.version
-
-    async def analysis(self, uri: str) -> Analyzed | None:
-        """The analysis of the document's current text, computed now if need be."""
-        document = self.lookup(uri)
-        if document is None:
-            return None
+        version = self.version_of(uri)
         state = self.state(uri)
-        version = document.version
         if (
-            state.analysis is not None
+            state.result is not None
             and state.version == version
             and state.generation == self.generation
         ):
-            return Analyzed(uri, version, state.analysis)
+            return version, state.result
 
         key = (version, self.generation)
         future = state.inflight.get(key)
         if future is None:
-            config = self.config_for(document)
-            job = partial(analyze, document.source, path=document.path, config=config)
+            job = self.job(uri, version)
             future = asyncio.get_running_loop().run_in_executor(self.executor, job)
             state.inflight[key] = future
             future.add_done_callback(lambda _: state.inflight.pop(key, None))
         result = await asyncio.shield(future)
 
-        current = self.lookup(uri)
-        if current is not None and current.version == version:
-            state.analysis, state.version = result, version
+        if self.current(uri, version):
+            state.result, state.version = result, version
             state.generation = self.generation
-            if result.syntax_error is None:
-                state.last_good = result
-        return Analyzed(uri, version, result)
+            self.kept(uri, result)
+        return version, result
 
     async def _check(self, uri: str, delay: float) -> None:
         try:
@@ -146,23 +152,95 @@ class Checker:
                 await asyncio.sleep(delay)
             if self.ready is not None:
                 await self.ready()
-            analyzed = await self.analysis(uri)
-            if analyzed is None:
+            found = await self.result(uri)
+            if found is None:
                 return
-            if not self.is_current(analyzed):
-                logger.debug("Dropped the result for %s v%s", uri, analyzed.version)
+            version, result = found
+            if not self.current(uri, version):
+                logger.debug("Dropped the result for %s v%s", uri, version)
                 return
-            self._publish(analyzed)
+            self.deliver(uri, version, result)
         except asyncio.CancelledError:
             raise
         except Exception:
             logger.exception("Checking %s failed", uri)
 
-    def _publish(self, analyzed: Analyzed) -> None:
-        uri, result = analyzed.uri, analyzed.analysis
-        state = self.state(uri)
+    def shutdown(self) -> None:
+        for state in self.states.values():
+            if state.pending is not None:
+                state.pending.cancel()
+        self.executor.shutdown(wait=False, cancel_futures=True)
+
+
+class Checker(Scheduler[int | None, Analysis]):
+    """Scheduling, caching and publishing of the analyses of open files."""
+
+    def __init__(
+        self,
+        lookup: Lookup,
+        publish: Publish,
+        config_for: Callable[[str], Config],
+        columns: Callable[[], Columns],
+    ) -> None:
+        super().__init__()
+        self.lookup = lookup
+        self.publish = publish
+        self.config_for = config_for
+        self.columns = columns
+        self.last_good: dict[str, Analysis] = {}
+        self.published: set[str] = set()
+
+    def is_open(self, uri: str) -> bool:
+        return self.lookup(uri) is not None
+
+    def version_of(self, uri: str) -> int | None:
+        document = self.lookup(uri)
+        return document.version if document is not None else None
+
+    def job(self, uri: str, version: int | None) -> Callable[[], Analysis]:
+        document = self.lookup(uri)
+        if document is None:
+            raise LookupError(f"{uri} is not open")
+        config = self.config_for(document.uri)
+        return partial(analyze, document.source, path=document.path, config=config)
+
+    def kept(self, uri: str, result: Analysis) -> None:
+        if result.syntax_error is None:
+            self.last_good[uri] = result
+
+    def forget(self, uri: str) -> None:
+        super().forget(uri)
+        self.last_good.pop(uri, None)
+        self.published.discard(uri)
+
+    def close(self, uri: str) -> None:
+        self.forget(uri)
+        self.publish(types.PublishDiagnosticsParams(uri=uri, diagnostics=[]))
+
+    def facts(self, uri: str) -> Analysis | None:
+        """The newest analysis that parsed: the current one, else the last good one."""
+        state = self.states.get(uri)
+        if state is None:
+            return None
+        if state.result is not None and state.result.syntax_error is None:
+            return state.result
+        return self.last_good.get(uri)
+
+    def is_current(self, analyzed: Analyzed) -> bool:
+        """Whether the document still has the version that was analysed."""
+        return self.current(analyzed.uri, analyzed.version)
+
+    async def analysis(self, uri: str) -> Analyzed | None:
+        """The analysis of the document's current text, computed now if need be."""
+        found = await self.result(uri)
+        if found is None:
+            return None
+        version, result = found
+        return Analyzed(uri, version, result)
+
+    def deliver(self, uri: str, version: int | None, result: Analysis) -> None:
         if result.syntax_error is not None:
-            if state.published:
+            if uri in self.published:
                 return
             diagnostics: list[types.Diagnostic] = []
         else:
@@ -170,15 +248,9 @@ class Checker:
             diagnostics = [
                 to_diagnostic(f, result.source, columns, uri) for f in result.findings
             ]
-        state.published = True
+        self.published.add(uri)
         self.publish(
             types.PublishDiagnosticsParams(
-                uri=uri, diagnostics=diagnostics, version=analyzed.version
+                uri=uri, diagnostics=diagnostics, version=version
             )
         )
-
-    def shutdown(self) -> None:
-        for state in self.states.values():
-            if state.pending is not None:
-                state.pending.cancel()
-        self.executor.shutdown(wait=False, cancel_futures=True)

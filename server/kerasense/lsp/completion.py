@@ -312,7 +312,7 @@ async def complete(
         scan=scan(text, offset),
         facts=facts,
         snippets=server.snippets_supported(),
-        spell=Spelling(imports or imports_in(text)),
+        spell=Spelling(server.notebooks.imports(uri) or imports or imports_in(text)),
         path=document.path if uri.startswith("file:") else None,
         root=server.workspace.root_path,
     )

@@ -4,16 +4,18 @@ pygls applies incremental changes on ``str.splitlines`` lines, which also break 
 feeds, ``\\x1c``-``\\x1e``, U+0085, U+2028 and U+2029, while editors and Python break at
 ``\\n``, ``\\r\\n`` and ``\\r`` only; it also rewrites the change ranges it is given.
 This protocol applies each change on :class:`~kerasense.source.text.SourceText` lines and
-hands pygls the resulting whole text.
+hands pygls the resulting whole text, for files and for notebook cells alike.
 """
 
 from __future__ import annotations
 
+import hashlib
 import logging
-from collections.abc import Generator
+from collections.abc import Generator, Sequence
 from typing import Any
 from urllib.parse import unquote
 
+import attrs
 from lsprotocol import types
 from pygls.protocol import LanguageServerProtocol
 from pygls.protocol.language_server import lsp_method
@@ -24,10 +26,27 @@ from kerasense.source.text import SourceText
 
 logger = logging.getLogger(__name__)
 
+DIGEST_COMMAND = "kerasense.documentDigest"
+
 
 def open_document(workspace: Workspace, uri: str) -> TextDocument | None:
     """The open document at ``uri``; None once closed (pygls would read the disk)."""
     return workspace.text_documents.get(unquote(uri))
+
+
+def digest(document: TextDocument) -> dict[str, object]:
+    """The server's copy of a document in brief: its version and the SHA-256 of its text.
+
+    ``kerasense.documentDigest`` answers this, so a client (the robustness tests among
+    them) can check after incremental changes that the server holds the editor's text.
+    The text is hashed as UTF-8.
+    """
+    text = document.source.encode("utf-8", errors="surrogatepass")
+    return {
+        "uri": document.uri,
+        "version": document.version,
+        "sha256": hashlib.sha256(text).hexdigest(),
+    }
 
 
 def apply_change(
@@ -45,24 +64,58 @@ def apply_change(
 
 
 class DocumentProtocol(LanguageServerProtocol):
-    """The pygls protocol with line-exact incremental document sync."""
+    """The pygls protocol with line-exact incremental sync of documents and cells."""
 
     @lsp_method(types.TEXT_DOCUMENT_DID_CHANGE)
     def lsp_text_document__did_change(
         self, params: types.DidChangeTextDocumentParams
     ) -> Generator[Any, Any, None]:
-        uri = params.text_document.uri
-        document = open_document(self.workspace, uri)
-        if document is None:
-            logger.warning("Change for %s, which is not open; ignored", uri)
+        if not self._change_text(params.text_document, params.content_changes):
             return
-        columns = Columns(self.workspace.position_encoding or "utf-16")
-        text = document.source
-        for change in params.content_changes:
-            text = apply_change(text, change, columns)
-        whole = types.TextDocumentContentChangeWholeDocument(text=text)
-        self.workspace.update_text_document(params.text_document, whole)
 
         handler = self.fm.features.get(types.TEXT_DOCUMENT_DID_CHANGE)
         if handler is not None:
             yield handler, (params,), None
+
+    @lsp_method(types.NOTEBOOK_DOCUMENT_DID_CHANGE)
+    def lsp_notebook_document__did_change(
+        self, params: types.DidChangeNotebookDocumentParams
+    ) -> Generator[Any, Any, None]:
+        uri = params.notebook_document.uri
+        if self.workspace.get_notebook_document(notebook_uri=uri) is None:
+            logger.warning("Change for notebook %s, which is not open; ignored", uri)
+            return
+        # pygls applies the cells, their kinds and metadata; the cells' text is ours.
+        cells = params.change.cells
+        texts = cells.text_content if cells is not None else None
+        layout = params
+        if cells is not None and texts:
+            change = attrs.evolve(
+                params.change, cells=attrs.evolve(cells, text_content=None)
+            )
+            layout = attrs.evolve(params, change=change)
+        self.workspace.update_notebook_document(layout)
+        for text in texts or []:
+            self._change_text(text.document, text.changes)
+
+        handler = self.fm.features.get(types.NOTEBOOK_DOCUMENT_DID_CHANGE)
+        if handler is not None:
+            yield handler, (params,), None
+
+    def _change_text(
+        self,
+        identifier: types.VersionedTextDocumentIdentifier,
+        changes: Sequence[types.TextDocumentContentChangeEvent],
+    ) -> bool:
+        """Apply ``changes`` to an open document; False if it is not open."""
+        document = open_document(self.workspace, identifier.uri)
+        if document is None:
+            logger.warning("Change for %s, which is not open; ignored", identifier.uri)
+            return False
+        columns = Columns(self.workspace.position_encoding or "utf-16")
+        text = document.source
+        for change in changes:
+            text = apply_change(text, change, columns)
+        whole = types.TextDocumentContentChangeWholeDocument(text=text)
+        self.workspace.update_text_document(identifier, whole)
+        return True

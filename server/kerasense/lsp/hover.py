@@ -161,10 +161,11 @@ def hover(server: KerasenseServer, params: types.HoverParams) -> types.Hover | N
     source = SourceText(text)
     columns = server.columns()
     offset = columns.offset(source, params.position)
-    facts = server.checker.facts(params.text_document.uri)
+    uri = params.text_document.uri
+    facts = server.checker.facts(uri)
     imports = facts.imports if facts is not None and facts.source.text == text else None
     target = _string_target(text, offset) or _name_target(
-        text, offset, imports or imports_in(text)
+        text, offset, server.notebooks.imports(uri) or imports or imports_in(text)
     )
     if target is None:
         return None

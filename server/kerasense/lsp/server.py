@@ -14,16 +14,21 @@ from pathlib import Path
 from typing import Any
 
 from lsprotocol import types
-from pygls.exceptions import PyglsError
+from pygls.exceptions import JsonRpcInvalidParams, PyglsError
 from pygls.lsp.server import LanguageServer
 from pygls.uris import to_fs_path
 from pygls.workspace import TextDocument
 
 from kerasense import __version__
 from kerasense.config import Config
-from kerasense.lsp import actions, completion, hover, inlay
+from kerasense.lsp import actions, completion, hover, inlay, notebooks
 from kerasense.lsp.checking import Checker
-from kerasense.lsp.documents import DocumentProtocol, open_document
+from kerasense.lsp.documents import (
+    DIGEST_COMMAND,
+    DocumentProtocol,
+    digest,
+    open_document,
+)
 from kerasense.lsp.logs import attach_client_log, guarded, set_level
 from kerasense.lsp.positions import Columns
 from kerasense.lsp.settings import (
@@ -49,6 +54,7 @@ class KerasenseServer(LanguageServer):
             __version__,
             protocol_cls=DocumentProtocol,
             text_document_sync_kind=types.TextDocumentSyncKind.Incremental,
+            notebook_document_sync=notebooks.SYNC,
         )
         self.settings = Settings()
         self.projects = ProjectConfigs()
@@ -57,6 +63,14 @@ class KerasenseServer(LanguageServer):
             self.document, self._publish, self.config_for, self.columns
         )
         self.checker.ready = self._wait_for_settings
+        self.notebooks = notebooks.NotebookChecker(
+            lambda: self.workspace,
+            self._publish,
+            self.config_for,
+            self.columns,
+            executor=self.checker.executor,
+        )
+        self.notebooks.ready = self._wait_for_settings
 
     def report_server_error(self, error: Exception, source: Any) -> None:
         """Log protocol-level errors; pygls would show them to the user as a pop-up."""
@@ -70,8 +84,8 @@ class KerasenseServer(LanguageServer):
     def columns(self) -> Columns:
         return Columns(self.workspace.position_encoding or "utf-16")
 
-    def config_for(self, document: TextDocument) -> Config:
-        path = to_fs_path(document.uri) if document.uri.startswith("file:") else None
+    def config_for(self, uri: str) -> Config:
+        path = to_fs_path(uri) if uri.startswith("file:") else None
         folder = path or self.workspace.root_path
         project = self.projects.for_path(Path(folder)) if folder else Config()
         return project.merged(self.settings.config)
@@ -198,12 +212,14 @@ def build_server() -> KerasenseServer:
         if not await server.pull_settings() and params.settings is not None:
             server.apply_settings(params.settings, "didChangeConfiguration")
         server.checker.settings_changed()
+        server.notebooks.settings_changed()
 
     @server.feature(types.WORKSPACE_DID_CHANGE_WATCHED_FILES)
     @guarded()
     def watched_files_changed(params: types.DidChangeWatchedFilesParams) -> None:
         if any(change.uri.endswith(f"/{PYPROJECT}") for change in params.changes):
             server.checker.settings_changed()
+            server.notebooks.settings_changed()
 
     @server.feature(types.TEXT_DOCUMENT_DID_OPEN)
     @guarded()
@@ -252,12 +268,15 @@ def build_server() -> KerasenseServer:
     async def on_inlay_hint(params: types.InlayHintParams) -> list[types.InlayHint]:
         return await inlay.inlay_hints(server, params)
 
+    notebooks.register(server)
     server.command(actions.FIX_ALL_COMMAND)(fix_all)
+    server.command(DIGEST_COMMAND)(document_digest)
 
     @server.feature(types.SHUTDOWN)
     @guarded()
     def shutdown(params: None) -> None:
         server.checker.shutdown()
+        server.notebooks.shutdown()
 
     return server
 
@@ -266,3 +285,19 @@ def build_server() -> KerasenseServer:
 async def fix_all(ls: KerasenseServer, *arguments: object) -> bool:
     """``kerasense.fixAll``: apply every preferred fix in the document given by URI."""
     return await actions.fix_all_command(ls, arguments)
+
+
+@guarded()
+def document_digest(ls: KerasenseServer, *arguments: object) -> dict[str, object] | None:
+    """``kerasense.documentDigest``: the version and SHA-256 of the server's text of a URI.
+
+    A consistency check for tests and clients: after incremental changes, the hash must
+    be that of the editor's text. None when the URI is not open.
+    """
+    if len(arguments) != 1 or not isinstance(arguments[0], str):
+        raise JsonRpcInvalidParams(
+            f"{DIGEST_COMMAND} takes one argument, the URI of a document; "
+            f"got {list(arguments)!r}"
+        )
+    document = ls.document(arguments[0])
+    return None if document is None else digest(document)
