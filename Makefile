@@ -50,7 +50,8 @@ editors: $(VENV)/bin/nvim
 
 VSIX := client-vscode/kerasense-$(shell sed -n 's/^  "version": "\(.*\)",$$/\1/p' client-vscode/package.json).vsix
 VSIX_INPUTS := $(shell find client-vscode/src client-vscode/scripts server/kerasense rules \
-	-type f -not -name '*.pyc') client-vscode/package.json client-vscode/.vscodeignore pyproject.toml
+	-type f -not -name '*.pyc') $(wildcard client-vscode/*.json client-vscode/*.md) \
+	client-vscode/LICENSE client-vscode/.vscodeignore pyproject.toml
 
 client-vscode/node_modules/.installed: client-vscode/package-lock.json
 	cd client-vscode && npm ci --no-audit --no-fund
