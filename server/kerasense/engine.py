@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ast
 import gc
 import re
 from dataclasses import dataclass, field
@@ -14,6 +15,7 @@ from kerasense.findings import Finding, Range
 from kerasense.knowledge import knowledge
 from kerasense.source.notebook import Cell, Program
 from kerasense.source.text import SourceText
+from kerasense.syntax.incremental import reparse
 from kerasense.syntax.names import ImportMap
 from kerasense.syntax.parse import SyntaxProblem, parse
 
@@ -29,12 +31,21 @@ class Analysis:
     models: list[Model] = field(default_factory=list)
     syntax_error: Finding | None = None
     imports: ImportMap | None = None
+    tree: ast.Module | None = None
 
 
 def analyze(
-    text: str, *, path: str | None = None, config: Config | None = None
+    text: str,
+    *,
+    path: str | None = None,
+    config: Config | None = None,
+    previous: Analysis | None = None,
 ) -> Analysis:
-    """Analyse one Python source text. Never raises for any input text."""
+    """Analyse one Python source text. Never raises for any input text.
+
+    ``previous``, an analysis of an earlier version of the same document, lets the parse
+    reuse the top-level statements the edit did not touch.
+    """
     config = config or Config()
     # Parsing and reading allocate many objects and make no reference cycles worth
     # collecting meanwhile; pausing the collector for this short pass avoids collections
@@ -42,15 +53,18 @@ def analyze(
     paused = gc.isenabled()
     gc.disable()
     try:
-        return _analyze(text, path, config)
+        return _analyze(text, config, previous)
     finally:
         if paused:
             gc.enable()
 
 
-def _analyze(text: str, path: str | None, config: Config) -> Analysis:
+def _analyze(text: str, config: Config, previous: Analysis | None) -> Analysis:
     source = SourceText(text)
-    tree = parse(source)
+    if previous is not None and previous.tree is not None:
+        tree = reparse(source, previous.source, previous.tree)
+    else:
+        tree = parse(source)
     if isinstance(tree, SyntaxProblem):
         finding = syntax_finding(source, tree)
         analysis = Analysis(source=source, syntax_error=finding)
@@ -69,6 +83,7 @@ def _analyze(text: str, path: str | None, config: Config) -> Analysis:
         findings=_unique(kept),
         models=facts.models,
         imports=facts.imports,
+        tree=tree,
     )
 
 

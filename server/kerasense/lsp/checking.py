@@ -202,7 +202,15 @@ class Checker(Scheduler[int | None, Analysis]):
         if document is None:
             raise LookupError(f"{uri} is not open")
         config = self.config_for(document.uri)
-        return partial(analyze, document.source, path=document.path, config=config)
+        # The last analysis that parsed lets the parse keep the statements not edited.
+        previous = self.last_good.get(uri)
+        return partial(
+            analyze,
+            document.source,
+            path=document.path,
+            config=config,
+            previous=previous,
+        )
 
     def kept(self, uri: str, result: Analysis) -> None:
         if result.syntax_error is None:
