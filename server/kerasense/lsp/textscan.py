@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import keyword
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 
 _KEYWORD_ARGUMENT = re.compile(r"\s*([A-Za-z_]\w*)\s*=(?!=)")
@@ -194,21 +195,28 @@ def scan(text: str, offset: int) -> Scan:
     return result
 
 
-def statement_end(text: str, found: Scan) -> int | None:
-    """The end of the line on which the statement around the cursor closes its brackets,
-    or None when it does not close before the next statement starts."""
-    depth = len(found.brackets)
-    index = found.offset
-    if found.string_start is not None and found.quote is not None:
-        index, _ = _string_end(text, found.string_start - len(found.quote))
+def _code(text: str, index: int) -> Iterator[int]:
+    """The indexes of the characters outside comments and strings, from ``index`` on."""
     while index < len(text):
         char = text[index]
         if char == "#":
             index = _line_end(text, index)
-            continue
-        if char in "\"'":
+        elif char in "\"'":
             index, _ = _string_end(text, index)
-            continue
+        else:
+            yield index
+            index += 1
+
+
+def statement_end(text: str, found: Scan) -> int | None:
+    """The end of the line on which the statement around the cursor closes its brackets,
+    or None when it does not close before the next statement starts."""
+    depth = len(found.brackets)
+    start = found.offset
+    if found.string_start is not None and found.quote is not None:
+        start, _ = _string_end(text, found.string_start - len(found.quote))
+    for index in _code(text, start):
+        char = text[index]
         if char in _OPENERS:
             depth += 1
         elif char in _CLOSERS:
@@ -216,14 +224,11 @@ def statement_end(text: str, found: Scan) -> int | None:
             if depth <= 0:
                 return _line_end(text, index)
         elif char in "\r\n":
-            following = index + (2 if text[index : index + 2] == "\r\n" else 1)
             if depth <= 0:
                 return index
+            following = index + (2 if text[index : index + 2] == "\r\n" else 1)
             if _starts_statement(text, following):
                 return None
-            index = following
-            continue
-        index += 1
     return len(text) if depth <= 0 else None
 
 
@@ -264,22 +269,13 @@ def dotted_before(text: str, end: int) -> tuple[int, str]:
 def matching_close(text: str, opening: int) -> int | None:
     """The index of the bracket closing the one at ``opening``, if it is closed."""
     depth = 0
-    index = opening
-    while index < len(text):
-        char = text[index]
-        if char == "#":
-            index = _line_end(text, index)
-            continue
-        if char in "\"'":
-            index, _ = _string_end(text, index)
-            continue
-        if char in _OPENERS:
+    for index in _code(text, opening):
+        if text[index] in _OPENERS:
             depth += 1
-        elif char in _CLOSERS:
+        elif text[index] in _CLOSERS:
             depth -= 1
             if depth == 0:
                 return index
-        index += 1
     return None
 
 
