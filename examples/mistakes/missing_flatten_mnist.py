@@ -6,8 +6,8 @@ from tensorflow.keras.datasets import mnist
 from tensorflow.keras.layers import Conv2D, Dense, Dropout, MaxPooling2D
 
 (x_train, y_train), (x_test, y_test) = mnist.load_data()
-x_train = x_train.reshape((60000, 28, 28, 1)).astype("float32") / 255
-x_test = x_test.reshape((10000, 28, 28, 1)).astype("float32") / 255
+x_train = x_train.reshape((-1, 28, 28, 1)).astype("float32") / 255
+x_test = x_test.reshape((-1, 28, 28, 1)).astype("float32") / 255
 
 model = Sequential()
 model.add(Conv2D(32, (3, 3), activation="relu", input_shape=(28, 28, 1)))

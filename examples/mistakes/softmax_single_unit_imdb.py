@@ -1,6 +1,6 @@
 # Mistake (KS101): a binary sentiment classifier whose head is Dense(1, softmax).
 # Softmax over one unit always outputs 1.0, so every review is "positive" and the
-# loss never moves. The head should be Dense(1, activation="sigmoid").
+# predictions never change, whatever the loss does. The head should be Dense(1, activation="sigmoid").
 import keras
 from keras import layers
 from keras.datasets import imdb

@@ -96,8 +96,9 @@ def _loss_against_head(
                 "KS105",
                 use.range,
                 f"{name} with from_logits=True, but the head already applies "
-                f"{head.activation.key if head.activation else ''}: the activation is "
-                "applied twice and learning slows down.",
+                f"{head.activation.key if head.activation else ''}: the activation would be "
+                "applied twice (Keras 3's fit works around it with a warning; other uses "
+                "of the loss do not).",
                 [
                     fixes.drop_from_logits(use, preferred=True),
                     fixes.drop_activation(

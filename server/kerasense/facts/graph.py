@@ -89,11 +89,10 @@ def returns_sequences(layer: Layer) -> bool:
 
 def declared_input(layer: Layer) -> tuple[Shape | None, ast.expr | None]:
     """The input shape given by ``input_shape=``, ``batch_input_shape=`` or ``input_dim=``."""
-    for name, batch in (
-        ("input_shape", False),
-        ("batch_input_shape", True),
-        ("batch_shape", True),
-    ):
+    names = [("input_shape", False), ("batch_input_shape", True), ("batch_shape", True)]
+    if layer.family == "input":
+        names.insert(0, ("shape", False))  # InputLayer(shape=...) in Keras 3
+    for name, batch in names:
         value = layer.values.get(name)
         shape = const_shape(value) if value is not None else None
         if shape is not None:

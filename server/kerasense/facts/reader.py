@@ -287,7 +287,16 @@ class Reader:
         return Ref(resolved) if resolved else UNKNOWN
 
     def sequence(self, node: ast.Tuple | ast.List) -> Value:
-        return Sequence([self.evaluate(item) for item in node.elts])
+        items: list[Value] = []
+        for element in node.elts:
+            if isinstance(element, ast.Starred):
+                spread = self.evaluate(element.value)
+                if not isinstance(spread, Sequence):
+                    return UNKNOWN  # how many items it adds is not known
+                items.extend(spread.items)
+            else:
+                items.append(self.evaluate(element))
+        return Sequence(items)
 
     def unary(self, node: ast.UnaryOp) -> Value:
         operand = self.evaluate(node.operand)

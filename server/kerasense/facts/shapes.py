@@ -260,6 +260,51 @@ def _upsampling(layer: Layer, shape: Shape, axes: int) -> Shape | None:
     return (shape[0], *spatial, shape[-1])
 
 
+def _margins(layer: Layer, name: str, axes: int, default: int) -> list[int] | None:
+    """``padding``/``cropping`` as (before, after) per axis: an int, one int per axis, or
+    one (before, after) pair per axis."""
+    value = layer.values.get(name)
+    if value is None:
+        return [default * 2] * axes
+    if (number := const_int(value)) is not None:
+        return [number * 2] * axes
+    if not isinstance(value, Sequence):
+        return None
+    items = value.items
+    if axes == 1 and len(items) == 2:
+        pair = [const_int(item) for item in items]
+        return [pair[0] + pair[1]] if None not in pair else None  # type: ignore[operator]
+    if len(items) != axes:
+        return None
+    totals = []
+    for item in items:
+        if (number := const_int(item)) is not None:
+            totals.append(number * 2)
+        elif isinstance(item, Sequence) and len(item.items) == 2:
+            pair = [const_int(part) for part in item.items]
+            if None in pair:
+                return None
+            totals.append(sum(p for p in pair if p is not None))
+        else:
+            return None
+    return totals
+
+
+def _pad(layer: Layer, shape: Shape, axes: int, sign: int) -> Shape | None:
+    """ZeroPadding (sign 1) and Cropping (sign -1), channels last."""
+    if not _channels_last(layer) or len(shape) != axes + 2:
+        return None
+    name, default = ("padding", 1) if sign > 0 else ("cropping", 0)
+    margins = _margins(layer, name, axes, default)
+    if margins is None:
+        return None
+    spatial = [
+        size + sign * margin if size is not None else None
+        for size, margin in zip(shape[1:-1], margins, strict=True)
+    ]
+    return (shape[0], *spatial, shape[-1])
+
+
 def _dense(layer: Layer, shape: Shape) -> Shape | None:
     return (*shape[:-1], _int(layer, "units"))
 
@@ -305,12 +350,19 @@ RULES: dict[str, Rule] = {
     "Resizing": _resizing,
     "CenterCrop": _resizing,
     "RandomCrop": _resizing,
+    "ZeroPadding1D": lambda layer, shape: _pad(layer, shape, 1, 1),
+    "ZeroPadding2D": lambda layer, shape: _pad(layer, shape, 2, 1),
+    "ZeroPadding3D": lambda layer, shape: _pad(layer, shape, 3, 1),
+    "Cropping1D": lambda layer, shape: _pad(layer, shape, 1, -1),
+    "Cropping2D": lambda layer, shape: _pad(layer, shape, 2, -1),
+    "Cropping3D": lambda layer, shape: _pad(layer, shape, 3, -1),
     "UpSampling1D": lambda layer, shape: _upsampling(layer, shape, 1),
     "UpSampling2D": lambda layer, shape: _upsampling(layer, shape, 2),
     "UpSampling3D": lambda layer, shape: _upsampling(layer, shape, 3),
 }
 # Families whose layers (with "same" rank in rules/layers.toml) keep the whole shape.
 SAME_SHAPE_FAMILIES = {
+    "input",
     "regularization",
     "normalization",
     "activation",

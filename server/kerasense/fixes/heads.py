@@ -45,6 +45,21 @@ class FixBuilder:
     def spell(self, canonical: str) -> str | None:
         return self.imports.spelling_for(canonical)
 
+    def spell_or_import(self, canonical: str) -> tuple[str, TextEdit | None] | None:
+        """How to write ``canonical`` here, adding it to an existing ``from M import``
+        of its module when the file has no name for it yet."""
+        spelled = self.spell(canonical)
+        if spelled is not None:
+            return spelled, None
+        module, _, name = canonical.rpartition(".")
+        statement = self.imports.from_imports.get(module)
+        if statement is None or any(
+            a.asname == name or a.name == name for a in statement.names
+        ):
+            return None
+        last = as_range(self.source, statement.names[-1]).end
+        return name, TextEdit(Range(last, last), f", {name}")
+
     # -- head -------------------------------------------------------------------------
 
     @staticmethod
@@ -194,9 +209,16 @@ class FixBuilder:
     # -- architecture ---------------------------------------------------------------
 
     def insert_flatten(self, model: Model, head: Head) -> Fix | None:
-        flatten = self.spell("keras.layers.Flatten")
-        if flatten is None:
+        written = self.spell_or_import("keras.layers.Flatten")
+        if written is None:
             return None
+        flatten, import_edit = written
+        fix = self._insert_flatten(model, head, flatten)
+        if fix is None or import_edit is None:
+            return fix
+        return Fix(fix.title, (import_edit, *fix.edits), fix.preferred)
+
+    def _insert_flatten(self, model: Model, head: Head, flatten: str) -> Fix | None:
         title = "Insert Flatten before the head"
         layer = head.layer
         if layer.input_node is not None:

@@ -11,7 +11,8 @@ from __future__ import annotations
 
 import hashlib
 import logging
-from collections.abc import Generator, Sequence
+from collections.abc import Callable, Generator, Sequence
+from functools import partial
 from typing import Any
 from urllib.parse import unquote
 
@@ -65,6 +66,30 @@ def apply_change(
 
 class DocumentProtocol(LanguageServerProtocol):
     """The pygls protocol with line-exact incremental sync of documents and cells."""
+
+    def _execute_handler(
+        self,
+        msg_id: Any,
+        handler: Callable[..., Any],
+        callback: Callable[..., Any],
+        args: tuple[Any, ...] | None = None,
+        kwargs: dict[str, Any] | None = None,
+    ) -> None:
+        """Run a handler as pygls does, then forget its future once it is done.
+
+        pygls 2.1 files the future of every notification handled by a generator or a
+        coroutine (``didOpen``, ``didChange``, ``didClose``, ...) under a fresh id and
+        never removes it: one lost future per edit. Requests are unaffected, their
+        futures are removed when the response is sent.
+        """
+        super()._execute_handler(msg_id, handler, callback, args, kwargs)
+        future = self._request_futures.get(msg_id)
+        if future is not None:
+            future.add_done_callback(partial(self._forget_future, msg_id))
+
+    def _forget_future(self, msg_id: Any, future: Any) -> None:
+        if self._request_futures.get(msg_id) is future:
+            del self._request_futures[msg_id]
 
     @lsp_method(types.TEXT_DOCUMENT_DID_CHANGE)
     def lsp_text_document__did_change(

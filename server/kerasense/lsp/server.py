@@ -288,7 +288,9 @@ async def fix_all(ls: KerasenseServer, *arguments: object) -> bool:
 
 
 @guarded()
-def document_digest(ls: KerasenseServer, *arguments: object) -> dict[str, object] | None:
+def document_digest(
+    ls: KerasenseServer, *arguments: object
+) -> dict[str, object] | None:
     """``kerasense.documentDigest``: the version and SHA-256 of the server's text of a URI.
 
     A consistency check for tests and clients: after incremental changes, the hash must

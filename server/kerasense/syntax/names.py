@@ -63,6 +63,8 @@ class ImportMap:
     def __init__(self) -> None:
         self.names: dict[str, str] = {}
         self.star_modules: list[str] = []
+        self.from_imports: dict[str, ast.ImportFrom] = {}
+        """The first top-level ``from M import ...`` of each canonical module M."""
 
     @classmethod
     def of(cls, statements: Iterable[ast.stmt]) -> ImportMap:
@@ -86,6 +88,8 @@ class ImportMap:
             base = canonical(node.module)
             if base is None:
                 return
+            if node.col_offset == 0 and not any(a.name == "*" for a in node.names):
+                self.from_imports.setdefault(base, node)
             for alias in node.names:
                 if alias.name == "*":
                     self.star_modules.append(base)
