@@ -1,7 +1,9 @@
 // The Kerasense VSIX in a real VS Code (code-server), driven in headless Chromium as a person
 // would: open a faulty model, see the squiggle and the Problems entry, hover the head layer,
 // change a setting, restart the server, point it at a missing Python and back, apply the
-// quick fix and check the file. tests/vscode/run.sh installs what this needs.
+// quick fix and check the file; then the same squiggle, Problems entry and quick fix in a
+// cell of a Jupyter notebook, in the notebook editor. tests/vscode/run.sh installs what this
+// needs.
 //
 //   node e2e.mjs --vsix X.vsix --code-server .../out/node/entry.js --artifacts tests/artifacts
 import assert from 'node:assert/strict';
@@ -16,7 +18,7 @@ import { parseArgs } from 'node:util';
 
 import { chromium } from 'playwright-core';
 
-import { SQUIGGLE, Workbench } from './workbench.mjs';
+import { CELL_EDITORS, SQUIGGLE, Workbench } from './workbench.mjs';
 
 const HERE = path.dirname(fileURLToPath(import.meta.url));
 const { values: args } = parseArgs({
@@ -35,6 +37,13 @@ const FAULTY_HEAD = 'layers.Dense(1, activation="softmax"),';
 const FIXED_HEAD = 'layers.Dense(1, activation="sigmoid"),';
 const FIX_TITLE = /sigmoid/i;
 const HOVER_TEXT = /\bDense\b/;
+
+// tests/vscode/workspace/model.ipynb: the same head in its "model" cell (the model is compiled
+// in a later cell); the finding is in that cell's own lines and columns.
+const NOTEBOOK = 'model.ipynb';
+const MODEL_CELL = 'model';
+const MODEL_CELL_TEXT = 'Sequential';
+const CELL_POSITION = /\bLn 4, Col 5\b/;
 
 // Quiet, predictable VS Code: no welcome page, tips, recommendations, auto save or preview tabs.
 const SETTINGS = {
@@ -214,9 +223,69 @@ test('the quick fix writes a sigmoid head', { timeout: STEP_TIMEOUT }, async (t)
   await bench.page.screenshot({ path: path.join(args.artifacts, 'vscode-fixed.png') });
 });
 
-// Issue 6: a Jupyter notebook (tests/vscode/workspace/*.ipynb) opened in the notebook editor,
-// with the same squiggle in its cell, the Problems entry and the quick fix.
-test.todo('a notebook cell with a faulty head gets the same checks');
+// code-server has VS Code's built-in ipynb support: it opens the notebook in the notebook
+// editor and syncs it to the server as notebookDocument/*, with no Jupyter extension.
+test(
+  'a notebook cell with a faulty head gets the same checks',
+  { timeout: STEP_TIMEOUT },
+  async (t) => {
+    const modelCell = () => bench.codeCell(MODEL_CELL_TEXT);
+    let before;
+    await step('notebook-open', async () => {
+      await bench.openNotebook(NOTEBOOK);
+      await bench.waitForLine(FAULTY_HEAD, 30_000, CELL_EDITORS);
+    });
+    await step('notebook-squiggle', async () => {
+      await modelCell().locator(SQUIGGLE).first().waitFor({ timeout: 60_000 });
+      const elsewhere = bench.page
+        .locator(CELL_EDITORS)
+        .filter({ hasNotText: MODEL_CELL_TEXT })
+        .locator(SQUIGGLE);
+      assert.equal(await elsewhere.count(), 0, 'a cell other than the model cell has a squiggle');
+    });
+    await step('notebook-problems', async () => {
+      await bench.showProblems();
+      const file = await bench.waitForProblemIn(NOTEBOOK, RULE);
+      const entries = file.entries.join('\n');
+      t.diagnostic(`Problems under ${NOTEBOOK}: ${entries.replace(/\s+/g, ' ')}`);
+      assert.match(entries, /softmax/i);
+      assert.match(entries, CELL_POSITION, 'the entry is not at the head line in cell terms');
+      before = { ...(await bench.problems()), notebook: file.count };
+      assert.ok(before.notebook >= 1, `the ${NOTEBOOK} row counts ${before.notebook}`);
+    });
+    await bench.page.screenshot({ path: path.join(args.artifacts, 'vscode-notebook.png') });
+    await step('notebook-quick-fix', async () => {
+      const title = await bench.quickFix(FAULTY_HEAD, 'softmax', FIX_TITLE, CELL_EDITORS);
+      t.diagnostic(`applied: ${title}`);
+      await bench.waitForLine(FIXED_HEAD, 30_000, CELL_EDITORS);
+      const text = (await modelCell().locator('.view-lines').innerText()).replace(/\u00a0/g, ' ');
+      assert.ok(text.includes('activation="sigmoid"'), `the model cell reads:\n${text}`);
+      assert.ok(!text.includes('softmax'), `the model cell still has softmax:\n${text}`);
+      await bench.save();
+    });
+    await step('notebook-file', () => {
+      const original = readNotebook(path.join(HERE, 'workspace', NOTEBOOK));
+      const saved = readNotebook(path.join(dirs.workspace, NOTEBOOK));
+      const expected = original.map((cell) =>
+        cell.id === MODEL_CELL
+          ? { ...cell, source: cell.source.replace(FAULTY_HEAD, FIXED_HEAD) }
+          : cell,
+      );
+      assert.deepEqual(saved, expected, `${NOTEBOOK}: only the model cell's head changes`);
+    });
+    await step('notebook-problems-drop', async () => {
+      await modelCell().locator(SQUIGGLE).first().waitFor({ state: 'detached', timeout: 30_000 });
+      await bench.waitForNoProblemsIn(NOTEBOOK);
+      const after = await bench.problems();
+      assert.equal(
+        after.total,
+        before.total - before.notebook,
+        `problems went from "${before.label}" to "${after.label}"`,
+      );
+    });
+    await bench.page.screenshot({ path: path.join(args.artifacts, 'vscode-notebook-fixed.png') });
+  },
+);
 
 /** Runs one step; on failure saves a screenshot named after it, and says which step failed. */
 async function step(name, body) {
@@ -229,6 +298,16 @@ async function step(name, body) {
     error.message = `step ${name}: ${error.message}`;
     throw error;
   }
+}
+
+/** A notebook's cells as id, kind and source text, to compare. */
+function readNotebook(file) {
+  const { cells } = JSON.parse(fs.readFileSync(file, 'utf8'));
+  return cells.map((cell) => ({
+    id: cell.id,
+    kind: cell.cell_type,
+    source: [cell.source].flat().join(''),
+  }));
 }
 
 /** Installs the VSIX offline, starts code-server on a free port and returns its address. */

@@ -2,6 +2,10 @@
 // own class names (code-server 4.100.3, VS Code 1.100.3).
 
 export const SQUIGGLE = '.monaco-editor .view-overlays [class*="squiggly-"]';
+/** The notebook editor, and the code editors of its cells. */
+export const NOTEBOOK = '.notebookOverlay';
+export const CELL_EDITORS = `${NOTEBOOK} .code-cell-row .monaco-editor`;
+const EDITORS = '.monaco-editor';
 const PROBLEM_ROWS = '.markers-panel .monaco-list-row';
 
 export class Workbench {
@@ -30,9 +34,27 @@ export class Workbench {
     await this.page.keyboard.press('Enter');
   }
 
-  /** Waits until the editor shows a line holding `text`, inlay hints aside. */
-  async waitForLine(text, timeout = 30_000) {
-    await this.page.waitForFunction(pointInEditor, [text, text], { timeout });
+  /**
+   * Opens a notebook with Quick Open and waits for the notebook editor to show its code cells
+   * (VS Code's built-in ipynb support; no Jupyter extension needed to show and edit cells).
+   */
+  async openNotebook(name) {
+    await this.openFile(name);
+    await this.page.locator('.tab.active', { hasText: name }).waitFor({ timeout: 30_000 });
+    await this.page.locator(CELL_EDITORS).first().waitFor({ timeout: 30_000 });
+  }
+
+  /** The notebook editor's code cells whose text holds `text`. */
+  codeCell(text) {
+    return this.page.locator(`${NOTEBOOK} .code-cell-row`, { hasText: text });
+  }
+
+  /**
+   * Waits until an editor under `editors` (all of them by default) shows a line holding
+   * `text`, inlay hints aside.
+   */
+  async waitForLine(text, timeout = 30_000, editors = EDITORS) {
+    await this.page.waitForFunction(pointInEditor, [text, text, editors], { timeout });
   }
 
   async waitForSquiggle(timeout) {
@@ -62,6 +84,59 @@ export class Workbench {
       state: 'detached',
       timeout,
     });
+  }
+
+  /**
+   * The Problems panel as it stands, per file: the count on the file's row and the text of
+   * its entries (the panel is a tree: file rows at level 1, their entries at level 2).
+   */
+  async problemsByFile() {
+    return this.page.locator(PROBLEM_ROWS).evaluateAll((rows) => {
+      const files = {};
+      let current;
+      const ordered = rows.sort((a, b) => Number(a.dataset.index) - Number(b.dataset.index));
+      for (const row of ordered) {
+        if (row.getAttribute('aria-level') === '1') {
+          const name = row.querySelector('.label-name')?.textContent ?? '';
+          const count = Number(row.querySelector('.monaco-count-badge')?.textContent ?? 0);
+          current = files[name] = { count, entries: [] };
+        } else if (current) {
+          current.entries.push(row.innerText);
+        }
+      }
+      return files;
+    });
+  }
+
+  /** Waits for entries naming `code` under the file `name` in Problems; returns that file's. */
+  async waitForProblemIn(name, code, timeout = 30_000) {
+    const deadline = Date.now() + timeout;
+    for (;;) {
+      const files = await this.problemsByFile();
+      if (files[name]?.entries.some((entry) => entry.includes(code))) {
+        return files[name];
+      }
+      if (Date.now() > deadline) {
+        throw new Error(
+          `waited ${timeout} ms for ${code} under ${name} in Problems; it shows ` +
+            JSON.stringify(files),
+        );
+      }
+      await this.page.waitForTimeout(250);
+    }
+  }
+
+  /** Waits until Problems lists nothing for the file `name`. */
+  async waitForNoProblemsIn(name, timeout = 30_000) {
+    const row = this.page.locator(`${PROBLEM_ROWS}[aria-level="1"]`, {
+      has: this.page.locator('.label-name', { hasText: name }),
+    });
+    try {
+      await row.first().waitFor({ state: 'detached', timeout });
+    } catch (error) {
+      error.message += `; Problems shows ${JSON.stringify(await this.problemsByFile())}`;
+      throw error;
+    }
   }
 
   /** The number of problems as the status bar counts them, and its label. */
@@ -127,12 +202,13 @@ export class Workbench {
   }
 
   /**
-   * Puts the cursor on `needle` in `line`, opens the quick fixes with Ctrl+. and picks the one
-   * whose title matches, with the arrow keys and Enter; returns that title.
+   * Puts the cursor on `needle` in `line` (in an editor under `editors`), opens the quick
+   * fixes with Ctrl+. and picks the one whose title matches, with the arrow keys and Enter;
+   * returns that title.
    */
-  async quickFix(line, needle, title) {
+  async quickFix(line, needle, title, editors = EDITORS) {
     await this.page.mouse.move(5, 5);
-    const point = await this.locate(line, needle);
+    const point = await this.locate(line, needle, editors);
     await this.page.mouse.click(point.x, point.y);
     await this.page.keyboard.press('Control+.');
     const focused = this.page.locator('.action-widget .monaco-list-row.focused');
@@ -155,24 +231,24 @@ export class Workbench {
     await this.page.locator('.tab.active.dirty').waitFor({ state: 'detached', timeout: 10_000 });
   }
 
-  /** The screen point on `needle` in the editor line that holds `line`. */
-  async locate(line, needle) {
-    const point = await this.page.evaluate(pointInEditor, [line, needle]);
+  /** The screen point on `needle` in the line that holds `line`, in an editor under `editors`. */
+  async locate(line, needle, editors = EDITORS) {
+    const point = await this.page.evaluate(pointInEditor, [line, needle, editors]);
     if (point === null) {
-      throw new Error(`no editor line shows ${JSON.stringify(line)}`);
+      throw new Error(`no editor line (${editors}) shows ${JSON.stringify(line)}`);
     }
     return point;
   }
 }
 
 /**
- * Runs in the page: the middle of the second character of `part` in the first editor line
- * that holds `wanted`, or null. Inlay hints (the server's shape hints) are text in the line's
- * DOM too, in spans with a `dyn-rule-*` class; they are left out.
+ * Runs in the page: the middle of the second character of `part` in the first line that
+ * holds `wanted` in an editor matching `editors`, or null. Inlay hints (the server's shape
+ * hints) are text in the line's DOM too, in spans with a `dyn-rule-*` class; they are left out.
  */
-function pointInEditor([wanted, part]) {
+function pointInEditor([wanted, part, editors]) {
   const injected = (node) => node.parentElement.closest('[class*="dyn-rule-"]') !== null;
-  for (const row of document.querySelectorAll('.monaco-editor .view-lines .view-line')) {
+  for (const row of document.querySelectorAll(`${editors} .view-lines .view-line`)) {
     const nodes = [];
     const walker = document.createTreeWalker(row, NodeFilter.SHOW_TEXT);
     for (let node = walker.nextNode(); node; node = walker.nextNode()) {
