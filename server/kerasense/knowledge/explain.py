@@ -260,7 +260,7 @@ def explain_name(canonical: str) -> str | None:
     activation = table.activation_from_function(canonical)
     if activation is not None:
         return explain_activation(activation)
-    if parts[0] == "keras" and (len(parts) == 2 or parts[1] == "layers"):
+    if parts[0] == "keras" and (len(parts) == 2 or parts[1:2] == ["layers"]):
         return explain_layer(last)
     return None
 
