@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import hashlib
 import logging
+import re
 from collections.abc import Callable, Generator, Sequence
 from functools import partial
 from typing import Any
@@ -18,6 +19,7 @@ from urllib.parse import unquote
 
 import attrs
 from lsprotocol import types
+from pygls.exceptions import JsonRpcException
 from pygls.protocol import LanguageServerProtocol
 from pygls.protocol.language_server import lsp_method
 from pygls.workspace import TextDocument, Workspace
@@ -28,11 +30,29 @@ from kerasense.source.text import SourceText
 logger = logging.getLogger(__name__)
 
 DIGEST_COMMAND = "kerasense.documentDigest"
+_DRIVE = re.compile(r"^file:///([A-Za-z]):")
 
 
 def open_document(workspace: Workspace, uri: str) -> TextDocument | None:
-    """The open document at ``uri``; None once closed (pygls would read the disk)."""
-    return workspace.text_documents.get(unquote(uri))
+    """The open document at ``uri``; None once closed (pygls would read the disk).
+
+    A file has several URIs: ``%20`` or a space, ``c%3A`` or ``C:``. Any of them finds it.
+    """
+    documents = workspace.text_documents
+    document = documents.get(unquote(uri))
+    if document is not None or _DRIVE.match(unquote(uri)) is None:
+        return document
+    key = _same_file(uri)
+    return next((d for d in documents.values() if _same_file(d.uri) == key), None)
+
+
+def _same_file(uri: str) -> str:
+    """``uri`` unquoted, with a lower-case drive letter: one spelling per file."""
+    text = unquote(uri)
+    drive = _DRIVE.match(text)
+    if drive is None:
+        return text
+    return f"file:///{drive.group(1).lower()}:{text[drive.end() :]}"
 
 
 def digest(document: TextDocument) -> dict[str, object]:
@@ -65,7 +85,11 @@ def apply_change(
 
 
 class DocumentProtocol(LanguageServerProtocol):
-    """The pygls protocol with line-exact incremental sync of documents and cells."""
+    """The pygls protocol with line-exact incremental sync of documents and cells.
+
+    It also keeps a document's URI as it was opened, answers requests pygls cannot
+    read, and does not keep the futures of handled notifications.
+    """
 
     def _execute_handler(
         self,
@@ -90,6 +114,48 @@ class DocumentProtocol(LanguageServerProtocol):
     def _forget_future(self, msg_id: Any, future: Any) -> None:
         if self._request_futures.get(msg_id) is future:
             del self._request_futures[msg_id]
+
+    def structure_message(self, data: dict[str, Any]) -> Any:
+        """pygls's reading of a message, except that a request it cannot read is answered.
+
+        pygls raises on a request without ``params`` (JSON-RPC allows that) for a method
+        it does not know, and on params that do not fit the method: the error is logged,
+        and the client would wait for a response forever.
+        """
+        request = "jsonrpc" in data and "method" in data and "id" in data
+        if request:
+            data.setdefault("params", None)
+        try:
+            return super().structure_message(data)
+        except JsonRpcException as error:
+            if request:
+                self._send_response(data["id"], error=error.to_response_error())
+            raise
+
+    def _handle_request(self, msg_id: Any, method_name: str, params: Any) -> None:
+        super()._handle_request(msg_id, method_name, self._as_opened(params))
+
+    def _handle_notification(self, method_name: str, params: Any) -> None:
+        if method_name != types.TEXT_DOCUMENT_DID_OPEN:
+            params = self._as_opened(params)
+        super()._handle_notification(method_name, params)
+
+    def _as_opened(self, params: Any) -> Any:
+        """``params`` naming their document by the URI it was opened under.
+
+        Whichever spelling of the URI a message uses, answers and diagnostics name the
+        document as the editor opened it, and the server keeps one state for it.
+        """
+        identifier = getattr(params, "text_document", None)
+        uri = getattr(identifier, "uri", None)
+        if identifier is None or not isinstance(uri, str) or self._workspace is None:
+            return params
+        document = open_document(self._workspace, uri)
+        if document is None or document.uri == uri:
+            return params
+        return attrs.evolve(
+            params, text_document=attrs.evolve(identifier, uri=document.uri)
+        )
 
     @lsp_method(types.TEXT_DOCUMENT_DID_CHANGE)
     def lsp_text_document__did_change(

@@ -7,11 +7,37 @@ server starts. Jedi and TensorFlow are not imported on the way to ``initialize``
 from __future__ import annotations
 
 import logging
-from typing import Any
+import sys
+from typing import Any, BinaryIO, cast
 
 logger = logging.getLogger(__name__)
 
 LOG_LEVELS = ("error", "warning", "info", "debug")
+_HEADER = b"Content-Length:"
+
+
+class FramedInput:
+    """Standard input for pygls's reader, which finds the next message after a bad one.
+
+    pygls reads a header only from the start of a line. After a message whose
+    ``Content-Length`` is too small (a client counting characters, not bytes), the rest
+    of its body runs into the next header line, and every later message would be lost.
+    Here a header line starts at ``Content-Length``, wherever that is in the line.
+    """
+
+    def __init__(self, raw: BinaryIO) -> None:
+        self.raw = raw
+
+    def readline(self) -> bytes:
+        line = self.raw.readline()
+        start = line.find(_HEADER)
+        if start > 0:
+            logger.warning("Skipped %d bytes of a malformed message", start)
+            return line[start:]
+        return line
+
+    def read(self, size: int) -> bytes:
+        return self.raw.read(size)
 
 
 class AddressError(ValueError):
@@ -41,7 +67,8 @@ def start_server(tcp: str | None = None, log_level: str = "info") -> int:
     server = build_server()
     if address is None:
         logger.info("Kerasense language server on stdio")
-        server.start_io()
+        # pygls calls only readline() and read() on it.
+        server.start_io(cast(BinaryIO, FramedInput(sys.stdin.buffer)))
     else:
         logger.info("Kerasense language server on %s:%s", *address)
         server.start_tcp(*address)
