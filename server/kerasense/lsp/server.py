@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from lsprotocol import types
-from pygls.exceptions import JsonRpcInvalidParams, PyglsError
+from pygls.exceptions import JsonRpcException, JsonRpcInvalidParams, PyglsError
 from pygls.lsp.server import LanguageServer
 from pygls.uris import to_fs_path
 from pygls.workspace import TextDocument
@@ -23,6 +23,7 @@ from kerasense import __version__
 from kerasense.config import Config
 from kerasense.lsp import actions, completion, hover, inlay, notebooks
 from kerasense.lsp.checking import Checker
+from kerasense.lsp.client_process import watch_client
 from kerasense.lsp.documents import (
     DIGEST_COMMAND,
     DocumentProtocol,
@@ -59,6 +60,7 @@ class KerasenseServer(LanguageServer):
         self.settings = Settings()
         self.projects = ProjectConfigs()
         self.settings_ready: asyncio.Event | None = None
+        self.client_watch: asyncio.Task[None] | None = None
         self.checker = Checker(
             self.document, self._publish, self.config_for, self.columns
         )
@@ -155,7 +157,7 @@ class KerasenseServer(LanguageServer):
             await self.client_register_capability_async(
                 types.RegistrationParams(registrations=registrations)
             )
-        except (PyglsError, RuntimeError) as error:
+        except (PyglsError, JsonRpcException, RuntimeError) as error:
             logger.warning("client/registerCapability failed: %s", error)
 
     async def pull_settings(self) -> bool:
@@ -168,7 +170,12 @@ class KerasenseServer(LanguageServer):
             answer = await self.workspace_configuration_async(
                 types.ConfigurationParams(items=[item])
             )
-        except (PyglsError, asyncio.CancelledError, RuntimeError) as error:
+        except (
+            PyglsError,
+            JsonRpcException,
+            asyncio.CancelledError,
+            RuntimeError,
+        ) as error:
             logger.warning("workspace/configuration failed: %s", error)
             return False
         value = answer[0] if answer else None
@@ -186,6 +193,7 @@ def build_server() -> KerasenseServer:
     def initialize(params: types.InitializeParams) -> None:
         attach_client_log(server)
         server.settings_ready = asyncio.Event()
+        server.client_watch = watch_client(params.process_id)
         if params.initialization_options is not None:
             server.apply_settings(
                 params.initialization_options, "initializationOptions"
@@ -200,7 +208,11 @@ def build_server() -> KerasenseServer:
     @guarded()
     async def initialized(params: types.InitializedParams) -> None:
         try:
-            await server.pull_settings()
+            answered = await server.pull_settings()
+            if answered and server.settings_ready and server.settings_ready.is_set():
+                # Checks stopped waiting for this answer (SETTINGS_WAIT): check again.
+                server.checker.settings_changed()
+                server.notebooks.settings_changed()
         finally:
             if server.settings_ready is not None:
                 server.settings_ready.set()
