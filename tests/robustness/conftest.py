@@ -7,7 +7,14 @@ from collections import Counter
 
 import pytest
 
-COUNTS: Counter[str] = Counter({"engine crashes": 0})
+COUNTS: Counter[str] = Counter(
+    {
+        "engine crashes": 0,
+        "server desyncs": 0,
+        "server error responses": 0,
+        "server pop-ups": 0,
+    }
+)
 
 # KERASENSE_FUZZ_SCALE=20 makes the generated runs twenty times longer.
 SCALE = max(1, int(os.environ.get("KERASENSE_FUZZ_SCALE", "1")))
