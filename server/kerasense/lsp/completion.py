@@ -9,7 +9,6 @@ for a model built by a helper in another module, from :mod:`~kerasense.lsp.follo
 
 from __future__ import annotations
 
-import ast
 import asyncio
 import logging
 import re
@@ -36,6 +35,7 @@ from kerasense.lsp.imports import imports_in
 from kerasense.lsp.positions import Columns
 from kerasense.lsp.textscan import Bracket, Scan, matching_close, next_significant, scan
 from kerasense.source.text import SourceText
+from kerasense.syntax.parse import parse_expression
 
 if TYPE_CHECKING:
     from kerasense.lsp.server import KerasenseServer
@@ -103,11 +103,8 @@ class Place:
         return models[0] if len(models) == 1 and variable is None else None
 
     def _is_keras(self, dotted: str) -> bool:
-        try:
-            node = ast.parse(dotted, mode="eval").body
-        except SyntaxError:
-            return False
-        return self.spell.imports.resolve(node) is not None
+        node = parse_expression(dotted)
+        return node is not None and self.spell.imports.resolve(node) is not None
 
     async def followed_model(self, variable: str | None) -> Model | None:
         """As :meth:`model`, also following ``variable = helper()`` into other modules."""

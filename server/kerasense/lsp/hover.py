@@ -27,6 +27,7 @@ from kerasense.lsp.imports import imports_in
 from kerasense.lsp.textscan import dotted_before, matching_close, scan, word_at
 from kerasense.source.text import SourceText
 from kerasense.syntax.names import ImportMap
+from kerasense.syntax.parse import parse_expression
 
 if TYPE_CHECKING:
     from kerasense.lsp.server import KerasenseServer
@@ -78,10 +79,7 @@ def _shape_of_input_call(text: str, end: int) -> tuple[int | None, ...] | None:
     arguments = _bracketed_after(text, end)
     if arguments is None or not arguments.startswith("("):
         return None
-    try:
-        call = ast.parse(f"f{arguments}", mode="eval").body
-    except SyntaxError:
-        return None
+    call = parse_expression(f"f{arguments}")
     if not isinstance(call, ast.Call):
         return None
     node = call.args[0] if call.args else None
@@ -126,9 +124,8 @@ def _name_target(
         shape = _shape_of_keyword(text, end)
         return (explain_shape(shape), start, end) if shape is not None else None
     _, dotted = dotted_before(text, end)
-    try:
-        node = ast.parse(dotted.strip("."), mode="eval").body
-    except SyntaxError:
+    node = parse_expression(dotted.strip("."))
+    if node is None:
         return None
     canonical = imports.resolve(node)
     if canonical is None:

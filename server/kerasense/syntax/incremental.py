@@ -13,7 +13,7 @@ from __future__ import annotations
 import ast
 
 from kerasense.source.text import SourceText
-from kerasense.syntax.parse import SyntaxProblem, parse
+from kerasense.syntax.parse import SyntaxProblem, parse, parse_quietly
 
 
 def _first_line(statement: ast.stmt) -> int:
@@ -56,7 +56,7 @@ def reparse(
     middle_to = _first_line(tail[0]) if tail else len(new_lines)
     middle_text = "\n".join(new_lines[middle_from:middle_to])
     try:
-        middle = ast.parse(middle_text)
+        middle = parse_quietly(middle_text)
     except (SyntaxError, ValueError, RecursionError, MemoryError, OverflowError):
         return parse(source)
     if middle_from:

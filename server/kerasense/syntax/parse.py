@@ -16,12 +16,29 @@ class SyntaxProblem:
     position: Position
 
 
-def parse(source: SourceText) -> ast.Module | SyntaxProblem:
-    """Parse without ever raising: recursion, memory and NUL errors become problems too."""
+def parse_quietly(text: str) -> ast.Module:
+    """``ast.parse`` without the ``SyntaxWarning`` lines (``1_000abc``, ``"\\d"``) that
+    it would print to the server's stderr for code the person is still typing."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        return ast.parse(text, type_comments=False)
+
+
+def parse_expression(text: str) -> ast.expr | None:
+    """The expression ``text`` spells, or None for anything that is not one; never
+    raises and never prints a warning."""
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
-            return ast.parse(source.text, type_comments=False)
+            return ast.parse(text, mode="eval").body
+    except (SyntaxError, ValueError, RecursionError, MemoryError, OverflowError):
+        return None
+
+
+def parse(source: SourceText) -> ast.Module | SyntaxProblem:
+    """Parse without ever raising: recursion, memory and NUL errors become problems too."""
+    try:
+        return parse_quietly(source.text)
     except SyntaxError as error:
         line = max((error.lineno or 1) - 1, 0)
         column = max((error.offset or 1) - 1, 0)
