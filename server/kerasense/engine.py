@@ -10,7 +10,8 @@ from dataclasses import dataclass, field
 from kerasense.checks import run_checks
 from kerasense.config import Config
 from kerasense.facts.model import Model
-from kerasense.facts.reader import read_models
+from kerasense.facts.reader import read_models, read_models_by_region
+from kerasense.facts.regions import RegionCache
 from kerasense.findings import Finding, Range
 from kerasense.knowledge import knowledge
 from kerasense.source.notebook import Cell, Program
@@ -32,6 +33,8 @@ class Analysis:
     syntax_error: Finding | None = None
     imports: ImportMap | None = None
     tree: ast.Module | None = None
+    regions: RegionCache | None = None
+    """Set when the analysis was asked to help the next one (``incremental=True``)."""
 
 
 def analyze(
@@ -40,11 +43,15 @@ def analyze(
     path: str | None = None,
     config: Config | None = None,
     previous: Analysis | None = None,
+    incremental: bool = False,
 ) -> Analysis:
     """Analyse one Python source text. Never raises for any input text.
 
     ``previous``, an analysis of an earlier version of the same document, lets the parse
-    reuse the top-level statements the edit did not touch.
+    reuse the top-level statements the edit did not touch. With ``incremental``, the
+    models are read region by region (:mod:`kerasense.facts.regions`), and the next
+    analysis given this one as ``previous`` re-reads only the regions the edit touched:
+    the same findings, for a first reading that costs a little more.
     """
     config = config or Config()
     # Parsing and reading allocate many objects and make no reference cycles worth
@@ -53,13 +60,15 @@ def analyze(
     paused = gc.isenabled()
     gc.disable()
     try:
-        return _analyze(text, config, previous)
+        return _analyze(text, config, previous, incremental)
     finally:
         if paused:
             gc.enable()
 
 
-def _analyze(text: str, config: Config, previous: Analysis | None) -> Analysis:
+def _analyze(
+    text: str, config: Config, previous: Analysis | None, incremental: bool
+) -> Analysis:
     source = SourceText(text)
     if previous is not None and previous.tree is not None:
         tree = reparse(source, previous.source, previous.tree)
@@ -72,7 +81,13 @@ def _analyze(text: str, config: Config, previous: Analysis | None) -> Analysis:
             analysis.findings = [finding]
         return analysis
 
-    facts = read_models(tree, source)
+    regions = None
+    if incremental:
+        facts, regions = read_models_by_region(
+            tree, source, previous.regions if previous is not None else None
+        )
+    else:
+        facts = read_models(tree, source)
     findings = [_configured(f, config) for f in run_checks(facts, source)]
     kept = [
         f for f in findings if config.enabled(f.code) and not _suppressed(f, source)
@@ -84,6 +99,7 @@ def _analyze(text: str, config: Config, previous: Analysis | None) -> Analysis:
         models=facts.models,
         imports=facts.imports,
         tree=tree,
+        regions=regions,
     )
 
 

@@ -18,6 +18,7 @@ from typing import Any
 from kerasense.facts import data, graph
 from kerasense.facts.keras_objects import KerasReader, call_arguments, has_star_kwargs
 from kerasense.facts.model import CompileCall, Labels, Layer, LossUse, Model, ModelKind
+from kerasense.facts.regions import RegionCache, read_by_region
 from kerasense.facts.values import (
     UNKNOWN,
     ArrayValue,
@@ -88,11 +89,20 @@ class Scope:
 
 
 class Reader:
-    def __init__(self, tree: ast.Module, source: SourceText) -> None:
+    def __init__(
+        self,
+        tree: ast.Module,
+        source: SourceText,
+        *,
+        imports: ImportMap | None = None,
+        class_constants: dict[str, int] | None = None,
+    ) -> None:
+        """``imports`` and ``class_constants`` come from the whole module when ``tree``
+        holds only some of its statements (:mod:`kerasense.facts.regions`)."""
         self.tree = tree
         self.source = source
         self.knowledge = knowledge()
-        self.imports = ImportMap.of(_imports(tree))
+        self.imports = imports if imports is not None else module_imports(tree)
         self.models: list[Model] = []
         self.module = Scope()
         self.scope = self.module
@@ -100,7 +110,11 @@ class Reader:
         self.conditional = 0
         self.standalone = False
         self.objects = KerasReader(self.knowledge, source, self.evaluate)
-        self.class_constants = data.class_count_constants(tree)
+        self.class_constants = (
+            class_constants
+            if class_constants is not None
+            else data.class_count_constants(tree)
+        )
 
     # -- driving -------------------------------------------------------------------
 
@@ -834,6 +848,10 @@ def _method(node: ast.ClassDef, name: str) -> ast.FunctionDef | None:
     return None
 
 
+def module_imports(tree: ast.Module) -> ImportMap:
+    return ImportMap.of(_imports(tree))
+
+
 def _imports(tree: ast.Module) -> Iterator[ast.stmt]:
     """Module-level statements first (aliases need their order), then nested imports."""
     yield from tree.body
@@ -845,8 +863,26 @@ def _imports(tree: ast.Module) -> Iterator[ast.stmt]:
         pending.extend(_nested(statement))
 
 
+_COMPOUND = (
+    ast.If,
+    ast.For,
+    ast.AsyncFor,
+    ast.While,
+    ast.With,
+    ast.AsyncWith,
+    ast.Try,
+    ast.Match,
+    ast.FunctionDef,
+    ast.AsyncFunctionDef,
+    ast.ClassDef,
+    *((ast.TryStar,) if hasattr(ast, "TryStar") else ()),
+)
+
+
 def _nested(statement: ast.stmt) -> list[ast.stmt]:
     """The statements directly inside a compound statement (imports are statements)."""
+    if not isinstance(statement, _COMPOUND):
+        return []
     children: list[ast.stmt] = []
     for field in ("body", "orelse", "finalbody"):
         children.extend(getattr(statement, field, ()))
@@ -867,3 +903,18 @@ def read_models(tree: ast.Module, source: SourceText) -> ModuleFacts:
     """Every model the module builds, with what can be known about it."""
     reader = Reader(tree, source)
     return ModuleFacts(reader.run(), reader.imports)
+
+
+def read_models_by_region(
+    tree: ast.Module, source: SourceText, previous: RegionCache | None
+) -> tuple[ModuleFacts, RegionCache]:
+    """The same models as :func:`read_models`, read region by region so that the next
+    version can reuse the regions an edit did not touch."""
+    imports = module_imports(tree)
+
+    def read_part(part: ast.Module, class_constants: dict[str, int]) -> list[Model]:
+        reader = Reader(part, source, imports=imports, class_constants=class_constants)
+        return reader.run()
+
+    models, cache = read_by_region(tree, imports, previous, read_part)
+    return ModuleFacts(models, imports), cache

@@ -210,6 +210,7 @@ class Checker(Scheduler[int | None, Analysis]):
             path=document.path,
             config=config,
             previous=previous,
+            incremental=True,
         )
 
     def kept(self, uri: str, result: Analysis) -> None:
