@@ -29,8 +29,8 @@ import ast
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from kerasense.facts import data
 from kerasense.facts.model import Model
+from kerasense.source.text import SourceText
 from kerasense.syntax.names import ImportMap
 
 
@@ -264,30 +264,26 @@ class _Region:
 class RegionCache:
     """What the last reading of a document can lend to the next one."""
 
-    names: dict[int, tuple[ast.stmt, Names]] = field(default_factory=dict)
+    names: dict[tuple[str, int, int], Names] = field(default_factory=dict)
+    """By the statement's text: a statement moved to other lines keeps its names."""
     regions: dict[tuple[int, ...], _Region] = field(default_factory=dict)
     context: tuple[object, ...] | None = None
     """What every region's reading depends on besides its statements."""
 
 
-ReadPart = Callable[[ast.Module, dict[str, int]], list[Model]]
-"""Reads the models of a module made of some statements, given the whole module's class
-count constants."""
+ReadPart = Callable[[ast.Module], list[Model]]
+"""Reads the models of a module made of some of the statements of the whole."""
 
 
 def read_by_region(
     tree: ast.Module,
+    source: SourceText,
     imports: ImportMap,
     previous: RegionCache | None,
     read_part: ReadPart,
 ) -> tuple[list[Model], RegionCache]:
     """The module's models, re-reading only the regions whose statements changed."""
-    constants = data.class_count_constants(tree)
-    context = (
-        tuple(imports.names.items()),
-        tuple(imports.star_modules),
-        tuple(constants.items()),
-    )
+    context = (tuple(imports.names.items()), tuple(imports.star_modules))
     old = previous or RegionCache()
     reusable = old.context == context
     cache = RegionCache(context=context)
@@ -295,25 +291,26 @@ def read_by_region(
     body = tree.body
     names = []
     for statement in body:
-        kept = old.names.get(id(statement))
-        used = (
-            kept[1]
-            if kept is not None and kept[0] is statement
-            else statement_names(statement)
+        text = "\n".join(
+            source.lines[
+                statement.lineno - 1 : statement.end_lineno or statement.lineno
+            ]
         )
-        cache.names[id(statement)] = (statement, used)
+        key = (text, statement.col_offset, statement.end_col_offset or 0)
+        used = old.names.get(key) or statement_names(statement)
+        cache.names[key] = used
         names.append(used)
 
     models: list[Model] = []
     for group in regions(names):
         statements = tuple(body[index] for index in group)
-        key = tuple(id(statement) for statement in statements)
-        region = old.regions.get(key) if reusable else None
+        ids = tuple(id(statement) for statement in statements)
+        region = old.regions.get(ids) if reusable else None
         if region is None or any(
             a is not b for a, b in zip(region.statements, statements, strict=True)
         ):
             part = ast.Module(body=list(statements), type_ignores=[])
-            region = _Region(statements, read_part(part, constants))
-        cache.regions[key] = region
+            region = _Region(statements, read_part(part))
+        cache.regions[ids] = region
         models.extend(region.models)
     return models, cache
