@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import Any
 
 from kerasense.findings import Severity
+from kerasense.knowledge import knowledge
 
 if sys.version_info >= (3, 11):
     import tomllib
@@ -17,6 +18,10 @@ else:  # pragma: no cover
     import tomli as tomllib
 
 logger = logging.getLogger(__name__)
+
+
+KEYS = ("select", "ignore", "severity")
+"""The keys of ``[tool.kerasense]``."""
 
 
 class ConfigError(ValueError):
@@ -65,17 +70,35 @@ class Config:
                     f"{origin}: severity for {code} must be error, warning, "
                     f"information or hint, not {level!r}"
                 ) from None
+        _known(tuple(severity), f"{origin}: severity", prefixes=False)
         return cls(select=select, ignore=ignore, severity=severity)
 
 
 def _codes(value: Any, origin: str) -> tuple[str, ...]:
+    """Rule codes or prefixes: a list of them, or one alone."""
     if isinstance(value, str):
         value = [value]
     if not isinstance(value, list | tuple) or not all(
         isinstance(v, str) for v in value
     ):
         raise ConfigError(f'{origin} must be a list of rule codes such as "KS101"')
-    return tuple(v.strip().upper() for v in value if v.strip())
+    return _known(tuple(v.strip().upper() for v in value if v.strip()), origin)
+
+
+def _known(
+    codes: tuple[str, ...], origin: str, prefixes: bool = True
+) -> tuple[str, ...]:
+    rules = knowledge().rules
+    unknown = [
+        code
+        for code in codes
+        if not (
+            any(rule.startswith(code) for rule in rules) if prefixes else code in rules
+        )
+    ]
+    if unknown:
+        raise ConfigError(f"{origin}: unknown rule code {', '.join(unknown)}")
+    return codes
 
 
 def find_pyproject(start: Path) -> Path | None:
@@ -95,4 +118,12 @@ def load_pyproject(path: Path) -> Config:
     except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as error:
         raise ConfigError(f"{path}: cannot read [tool.kerasense]: {error}") from None
     section = data.get("tool", {}).get("kerasense", {})
-    return Config.from_mapping(section, origin=f"{path} [tool.kerasense]")
+    origin = f"{path} [tool.kerasense]"
+    if isinstance(section, Mapping):
+        unknown = sorted(set(section) - set(KEYS))
+        if unknown:
+            raise ConfigError(
+                f"{origin}: unknown key {', '.join(unknown)}; the keys are "
+                f"{', '.join(KEYS)}"
+            )
+    return Config.from_mapping(section, origin=origin)

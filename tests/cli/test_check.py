@@ -119,11 +119,58 @@ def test_pyproject_configuration(
     (project / "pyproject.toml").write_text('[tool.kerasense]\nignore = ["KS101"]\n')
     assert run(capsys, "check", "wrong.py")[0] == 0
     (project / "pyproject.toml").write_text(
-        '[tool.kerasense]\nselect = "oops" \nignore = 4\n'
+        '[tool.kerasense]\nselect = "KS1" \nignore = 4\n'
     )
     code, _, err = run(capsys, "check", "wrong.py")
     assert code == 2
     assert "pyproject.toml [tool.kerasense]: ignore must be a list" in err
+
+
+@pytest.mark.parametrize(
+    ("table", "message"),
+    [
+        ('select = ["KS1O1"]', "select: unknown rule code KS1O1"),
+        ('severity = { KS1 = "hint" }', "severity: unknown rule code KS1"),
+        ('ignore = ["KS208"]\nignroe = ["KS207"]', "unknown key ignroe; the keys are"),
+    ],
+)
+def test_a_mistyped_configuration_is_a_usage_error(
+    project: Path, capsys: pytest.CaptureFixture[str], table: str, message: str
+) -> None:
+    (project / "pyproject.toml").write_text(f"[tool.kerasense]\n{table}\n")
+    code, out, err = run(capsys, "check", "wrong.py")
+    assert code == 2, out
+    assert message in err
+
+
+def test_each_file_gets_the_configuration_nearest_to_it(
+    project: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    (project / "pkg" / "wrong.py").write_text(WRONG)
+    (project / "pkg" / "pyproject.toml").write_text(
+        '[tool.kerasense]\nignore = ["KS101"]\n'
+    )
+    code, out, _ = run(capsys, "check", ".")
+    assert "wrong.py:" in out
+    assert "pkg/wrong.py" not in out
+    assert code == 1
+    code, out, _ = run(capsys, "check", "--config", "pkg/pyproject.toml", ".")
+    assert code == 0, out
+
+
+def test_fix_keeps_a_byte_order_mark_and_says_what_it_fixed(
+    project: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    target = project / "wrong.py"
+    target.write_bytes(b"\xef\xbb\xbf" + WRONG.replace("\n", "\r\n").encode())
+    code, out, _ = run(capsys, "check", "--fix", "wrong.py")
+    assert code == 0, out
+    assert "Fixed 1 finding in 1 file." in out
+    written = target.read_bytes()
+    assert written.startswith(b"\xef\xbb\xbf")
+    assert b"\r\n" in written and b"\n" not in written.replace(b"\r\n", b"")
+    code, out, err = run(capsys, "check", "--fix", "--format", "json", "wrong.py")
+    assert json.loads(out) == [] and not err
 
 
 def test_bad_files_are_findings_and_the_run_goes_on(
@@ -171,7 +218,7 @@ def test_summary_prints_shapes(
     code, out, _ = run(capsys, "check", "--summary", "pkg/right.py")
     assert code == 0
     lines = out.splitlines()
-    assert lines[0] == "pkg/right.py:4: sequential model model"
+    assert lines[0] == "pkg/right.py:4: sequential model `model`"
     assert lines[2].split() == ["6", "Dense", "(None,", "64)"]
     assert lines[3].split() == ["7", "Dense", "(None,", "1)"]
     assert run(capsys, "check", "--summary", "--format", "json", "pkg")[0] == 2

@@ -52,8 +52,8 @@ def _parser() -> argparse.ArgumentParser:
         "--config",
         type=Path,
         default=None,
-        help="pyproject.toml to read [tool.kerasense] from "
-        "(default: the nearest one above the current folder)",
+        help="pyproject.toml to read [tool.kerasense] from for every file "
+        "(default: for each file, the nearest one at or above its folder)",
     )
     check.add_argument(
         "--fix",
@@ -124,21 +124,35 @@ def main(argv: list[str] | None = None) -> int:
     return EXIT_USAGE
 
 
-def _config(args: argparse.Namespace) -> Config:
-    path = args.config or find_pyproject(Path.cwd())
-    config = load_pyproject(path) if path is not None else Config()
-    unknown = [
-        c
-        for c in (*(args.select or ()), *(args.ignore or ()))
-        if not any(code.startswith(c) for code in knowledge().rules)
-    ]
-    if unknown:
-        raise ConfigError(f"unknown rule code: {', '.join(unknown)}")
-    return config.merged(Config(select=args.select or (), ignore=args.ignore or ()))
+class Configs:
+    """The configuration of each file: ``--config``, or the ``pyproject.toml`` nearest to
+    the file (as the language server reads it), with the command line's codes on top."""
+
+    def __init__(self, args: argparse.Namespace) -> None:
+        unknown = [
+            c
+            for c in (*(args.select or ()), *(args.ignore or ()))
+            if not any(code.startswith(c) for code in knowledge().rules)
+        ]
+        if unknown:
+            raise ConfigError(f"unknown rule code: {', '.join(unknown)}")
+        self.flags = Config(select=args.select or (), ignore=args.ignore or ())
+        self.fixed = args.config
+        self._loaded: dict[Path | None, Config] = {}
+        if args.config is not None:
+            self.of(Path.cwd())  # a bad --config is a usage error before any file
+
+    def of(self, path: Path) -> Config:
+        pyproject = self.fixed or find_pyproject(path.absolute())
+        config = self._loaded.get(pyproject)
+        if config is None:
+            base = load_pyproject(pyproject) if pyproject is not None else Config()
+            config = self._loaded[pyproject] = base.merged(self.flags)
+        return config
 
 
 def check(args: argparse.Namespace) -> int:
-    config = _config(args)
+    configs = Configs(args)
     if args.summary and args.format == "json":
         print(
             "kerasense: --summary prints text; it does not go with --format json",
@@ -153,14 +167,16 @@ def check(args: argparse.Namespace) -> int:
         return EXIT_USAGE
 
     located: list[report.Located] = []
+    fixed: dict[str, int] = {}
     count = 0
     for path in files.discover(args.paths):
         count += 1
+        config = configs.of(path)
         if path.suffix == ".ipynb":
             for cell, finding in check_notebook(path, config):
                 located.append(report.Located(str(path), finding, cell))
             continue
-        analysis = check_file(path, config, fix=args.fix)
+        analysis = check_file(path, config, fix=args.fix, fixed=fixed)
         if isinstance(analysis, Analysis):
             if args.summary:
                 print(report.model_summary(str(path), analysis.models))
@@ -171,9 +187,13 @@ def check(args: argparse.Namespace) -> int:
 
     if args.format == "json":
         print(report.as_json(located))
+        if fixed:  # standard output holds the JSON alone
+            print(report.fixed_summary(fixed), file=sys.stderr)
     else:
         if located:
             print(report.as_text(located))
+        if fixed:
+            print(report.fixed_summary(fixed))
         print(report.summary(located, count))
     failing = any(item.finding.severity <= Severity.WARNING for item in located)
     return EXIT_FINDINGS if failing else EXIT_CLEAN
@@ -199,30 +219,44 @@ def check_notebook(path: Path, config: Config) -> list[tuple[int | None, Finding
 
 
 def check_file(
-    path: Path, config: Config, fix: bool = False
+    path: Path,
+    config: Config,
+    fix: bool = False,
+    fixed: dict[str, int] | None = None,
 ) -> Analysis | list[Finding]:
-    """The file's analysis, or the finding that says why it could not be read."""
+    """The file's analysis, or the finding that says why it could not be read.
+
+    With ``fix``, the number of fixes applied is counted in ``fixed`` by path."""
     text = read_source(path)
     if isinstance(text, Unreadable):
         return _unreadable(text.reason, config)
     analysis = analyze(text, path=str(path), config=config)
     if fix and analysis.findings:
-        analysis = _apply_fixes(path, text, analysis, config)
+        analysis, applied = _apply_fixes(path, text, analysis, config)
+        if applied and fixed is not None:
+            fixed[str(path)] = applied
     return analysis
 
 
-def _apply_fixes(path: Path, text: str, analysis: Analysis, config: Config) -> Analysis:
-    """Apply preferred fixes one at a time, re-analysing after each, until none is left.
+def _apply_fixes(
+    path: Path, text: str, analysis: Analysis, config: Config
+) -> tuple[Analysis, int]:
+    """Apply preferred fixes one at a time, re-analysing after each, until none is left;
+    the analysis of the result and the number of fixes applied.
 
     A fix whose finding survives it is not applied again, so the loop always ends.
     Files that are not UTF-8 are left alone: rewriting them could break their encoding.
+    A byte order mark stays where it was.
     """
     try:
-        if path.read_bytes().decode("utf-8").lstrip("\ufeff") != text:
-            return analysis
+        raw = path.read_bytes().decode("utf-8")
     except (OSError, UnicodeDecodeError):
-        return analysis
+        return analysis, 0
+    bom = "\ufeff" if raw.startswith("\ufeff") else ""
+    if raw.removeprefix(bom) != text:
+        return analysis, 0
     original = text
+    applied = 0
     tried: set[tuple[str, Range]] = set()
     while True:
         pending = [
@@ -239,6 +273,7 @@ def _apply_fixes(path: Path, text: str, analysis: Analysis, config: Config) -> A
         candidate = analyze(updated, path=str(path), config=config)
         if candidate.syntax_error is None:
             text, analysis = updated, candidate
+            applied += 1
     if text != original:
-        path.write_text(text, encoding="utf-8", newline="")
-    return analysis
+        path.write_text(bom + text, encoding="utf-8", newline="")
+    return analysis, applied

@@ -86,7 +86,7 @@ def model_summary(path: str, models: list[Model]) -> str:
     """Each model's layers with the line they are made on and their output shape."""
     blocks = []
     for model in models:
-        name = f" {model.variable}" if model.variable else ""
+        name = f" `{model.variable}`" if model.variable else ""
         lines = [f"{path}:{model.range.start.line + 1}: {model.kind} model{name}"]
         lines.append(f"  {'line':>5}  {'layer':<40} output shape")
         for layer in model.layers:
@@ -99,3 +99,12 @@ def model_summary(path: str, models: list[Model]) -> str:
             )
         blocks.append("\n".join(lines))
     return "\n\n".join(blocks) + ("\n" if blocks else "")
+
+
+def fixed_summary(fixed: dict[str, int]) -> str:
+    """``Fixed 3 findings in 2 files.``: what ``--fix`` changed."""
+    total = sum(fixed.values())
+    return (
+        f"Fixed {total} finding{'s' if total != 1 else ''} in {len(fixed)} "
+        f"file{'s' if len(fixed) != 1 else ''}."
+    )
