@@ -86,3 +86,15 @@ def test_rule_pages_outside_a_checkout_are_written_to_the_cache(
     assert page.read_text(encoding="utf-8").startswith("# KS101 softmax-single-unit")
     assert explain.rule_url("KS999") is None
     explain._cached_page.cache_clear()
+
+
+def test_the_readme_lists_every_rule_with_its_severity() -> None:
+    readme = (Path(__file__).parents[2] / "README.md").read_text(encoding="utf-8")
+    listed = {
+        cells[1].split("]")[0].lstrip("["): cells[2]
+        for line in readme.splitlines()
+        if line.startswith("| [KS")
+        for cells in [[cell.strip() for cell in line.split("|")]]
+    }
+    expected = {rule.code: rule.severity.label for rule in knowledge().rules.values()}
+    assert listed == expected

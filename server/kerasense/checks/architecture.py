@@ -66,6 +66,10 @@ def check_architecture(model: Model, context: Context) -> None:
         core = head.layer
         if core.family != "dense":
             continue
+        # A head per step is how taggers, language models and seq2seq forecasters are
+        # built; on a sequence it is only called wrong when the targets are known to
+        # hold one value per sample. Per pixel on images, it is almost never meant.
+        per_step_meant = "" if model.targets_per_sample else _PER_STEP
         if core.sequences_from is not None:
             recurrent = core.sequences_from
             context.report(
@@ -73,23 +77,32 @@ def check_architecture(model: Model, context: Context) -> None:
                 recurrent.range,
                 f"{recurrent.name} returns its whole sequence (return_sequences=True) "
                 f"straight into the head {core.name}, which then predicts once per step "
-                "instead of once per sequence.",
+                f"instead of once per sequence.{per_step_meant}",
                 [
                     context.fixes.drop_return_sequences(
                         recurrent.inner if recurrent.inner else recurrent
                     )
                 ],
                 [Related(core.range, "the head")],
+                certain=model.targets_per_sample,
             )
         elif core.input_rank is not None and core.input_rank > 2:
+            sequence = core.input_rank == 3
             context.report(
                 "KS206",
                 core.range,
                 f"The head {core.name} receives {axes(core.input_rank)} and acts on the last "
                 "axis only, so it predicts once per position, not once per sample. Put "
-                "Flatten or global pooling before it.",
+                f"Flatten or global pooling before it.{per_step_meant if sequence else ''}",
                 [context.fixes.insert_flatten(model, head)],
+                certain=model.targets_per_sample or not sequence,
             )
+
+
+_PER_STEP = (
+    " If the targets hold one value per step (tagging, language modelling, "
+    "forecasting a sequence), this is right as it is."
+)
 
 
 def _reshapes(model: Model, context: Context) -> None:

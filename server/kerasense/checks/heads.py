@@ -111,13 +111,20 @@ def _loss_against_head(
             _categorical_on_one_unit(head, use, context, related)
         return
 
+    encoding = model.labels.encoding if model.labels is not None else None
+    class_labels = encoding in ("one_hot", "integer")
     if loss.kind == "crossentropy" and use.from_logits is False:
-        if loss.targets == "binary" and kind == "distribution" and head.units != 1:
+        # On two softmax units with one-hot targets, binary crossentropy is the same
+        # loss as categorical crossentropy: nothing to fix unless the targets are
+        # class ids, which the loss would score against both units.
+        two_classes = head.units == 2 and encoding in (None, "one_hot")
+        if (
+            loss.targets == "binary"
+            and kind == "distribution"
+            and head.units != 1
+            and not two_classes
+        ):
             single = fixes.task_loss("multiclass", model)
-            prefer_single = model.labels is not None and model.labels.encoding in (
-                "one_hot",
-                "integer",
-            )
             context.report(
                 "KS102",
                 use.range,
@@ -129,7 +136,7 @@ def _loss_against_head(
                         use,
                         single.key,
                         f"Use {single.spellings[0]} (one class per sample)",
-                        preferred=prefer_single,
+                        preferred=class_labels,
                     ),
                     fixes.set_activation(
                         head, "sigmoid", "Use sigmoid (several labels per sample)"
@@ -191,12 +198,15 @@ def _loss_against_head(
                 "sum to 1. A regression head has no activation.",
                 [
                     fixes.drop_activation(
-                        head, "Remove the activation (regression)", preferred=True
+                        head,
+                        "Remove the activation (regression)",
+                        preferred=not class_labels,
                     ),
                     fixes.set_loss(
                         use,
                         fixes.task_loss("multiclass", model).key,
                         "Use a crossentropy loss (classification)",
+                        preferred=class_labels,
                     ),
                 ],
                 related,
@@ -307,21 +317,33 @@ def _labels(use: LossUse, model: Model, context: Context) -> None:
         )
 
 
+def _regression(head: Head, use: LossUse) -> bool:
+    """A regression loss on a head whose outputs are not probabilities: linear, or
+    rectified like relu (sigmoid with mse may be a binary classifier)."""
+    return (
+        use.loss is not None
+        and use.loss.kind == "regression"
+        and head.activation_kind in ("linear", "rectified")
+    )
+
+
 def _metrics(
     paired: list[tuple[Head, LossUse]], model: Model, context: Context
 ) -> None:
     if model.compile is None or not paired:
         return
-    regression = all(
-        use.loss is not None
-        and use.loss.kind == "regression"
-        and head.activation_kind == "linear"
-        for head, use in paired
-    )
-    if not regression:
-        return
     for metric in model.compile.metrics:
-        if metric.kind == "accuracy":
+        # A metric given for every output counts as a regression's only when every
+        # output is one.
+        meant = [
+            (head, use)
+            for index, (head, use) in enumerate(paired)
+            if metric.output is None
+            or metric.output == head.output_name
+            or (metric.output == index and len(paired) == len(model.heads))
+        ]
+        regression = bool(meant) and all(_regression(head, use) for head, use in meant)
+        if metric.kind == "accuracy" and regression:
             context.report(
                 "KS110",
                 metric.range,

@@ -5,6 +5,7 @@ from __future__ import annotations
 import ast
 import re
 from collections.abc import Callable
+from dataclasses import replace
 
 from kerasense.facts.keras_objects import call_arguments
 from kerasense.facts.model import LabelEncoding, Labels, Model
@@ -73,6 +74,7 @@ def keras_data_call(
             dataset.classes or None,
             as_range(source, node),
             origin,
+            per_sample=True,
         )
         rank = len(dataset.x_shape) + 1 if dataset.x_shape else None
         sample = tuple(dataset.x_shape) if dataset.x_shape else None
@@ -87,8 +89,16 @@ def keras_data_call(
         arguments = call_arguments(node, ("indices", "depth"))
         depth = arguments.get("depth", arguments.get("num_classes"))
         classes = const_int(evaluate(depth)) if depth is not None else None
+        indices = evaluate(arguments["indices"]) if "indices" in arguments else UNKNOWN
         return ArrayValue(
-            2, Labels("one_hot", classes, as_range(source, node), ref.name)
+            2,
+            Labels(
+                "one_hot",
+                classes,
+                as_range(source, node),
+                ref.name,
+                per_sample=_per_sample(indices),
+            ),
         )
     if ref.name == "np.eye":
         size = const_int(evaluate(node.args[0])) if node.args else None
@@ -108,8 +118,17 @@ def keras_data_call(
         ):
             classes = source_labels.labels.classes
         return ArrayValue(
-            2, Labels("one_hot", classes, as_range(source, node), "to_categorical")
+            2,
+            Labels(
+                "one_hot",
+                classes,
+                as_range(source, node),
+                "to_categorical",
+                per_sample=_per_sample(source_labels),
+            ),
         )
+    if ref.name in _ARRAY_SHAPES:
+        return _new_array(ref.name, node, evaluate)
     loader = knowledge.loaders.get(parts[-1])
     if loader is not None:
         arguments = call_arguments(node, ())
@@ -134,9 +153,45 @@ def keras_data_call(
         found: Labels | None = None
         if mode in _LABEL_MODES:
             encoding = _encoding(_LABEL_MODES[mode])
-            found = Labels(encoding, classes, as_range(source, node), loader.key)
+            found = Labels(
+                encoding, classes, as_range(source, node), loader.key, per_sample=True
+            )
         return DatasetValue(loader.modality, found, loader.key)
     return None
+
+
+# NumPy constructors: the argument that holds the shape, by position and keyword. A
+# position of None means the positional arguments are the sizes (``np.random.rand(8, 4)``).
+_ARRAY_SHAPES: dict[str, tuple[int | None, str]] = {
+    "np.zeros": (0, "shape"),
+    "np.ones": (0, "shape"),
+    "np.empty": (0, "shape"),
+    "np.full": (0, "shape"),
+    "np.random.rand": (None, ""),
+    "np.random.randn": (None, ""),
+    "np.random.random": (0, "size"),
+    "np.random.randint": (2, "size"),
+    "np.random.normal": (2, "size"),
+    "np.random.uniform": (2, "size"),
+}
+
+
+def _new_array(name: str, node: ast.Call, evaluate: Evaluate) -> Value:
+    """A new array of a shape written in the call; unknown when it is not written."""
+    position, keyword = _ARRAY_SHAPES[name]
+    if any(isinstance(argument, ast.Starred) for argument in node.args):
+        return UNKNOWN
+    if position is None:
+        shape = const_shape(Sequence([evaluate(argument) for argument in node.args]))
+    else:
+        names = (*(f"_{index}" for index in range(position)), keyword)
+        arguments = call_arguments(node, names)
+        shape_node = arguments.get(keyword)
+        shape = const_shape(evaluate(shape_node)) if shape_node is not None else None
+    if not shape:
+        return UNKNOWN
+    sample = shape[1:] if None not in shape[1:] else None
+    return ArrayValue(len(shape), None, None, name, sample)
 
 
 def array_method(
@@ -162,12 +217,25 @@ def read_fit(model: Model, node: ast.Call, evaluate: Evaluate) -> None:
         _note_modality(model, x.modality, x.origin)
         if x.labels is not None:
             model.labels = x.labels
+            model.targets_per_sample = x.labels.per_sample
     elif isinstance(x, ArrayValue):
         _note_modality(model, x.modality, x.origin)
         if x.sample is not None and model.data_shape is None:
             model.data_shape = (None, *x.sample)
     if isinstance(y, ArrayValue) and y.labels is not None:
         model.labels = y.labels
+    if isinstance(y, ArrayValue):
+        model.targets_per_sample = _per_sample(y)
+
+
+def _per_sample(value: Value) -> bool:
+    """Whether an array is known to hold one target per sample: labels that say so, or
+    an array of one axis, which has no room for steps."""
+    if not isinstance(value, ArrayValue):
+        return False
+    if value.labels is not None and value.labels.per_sample:
+        return True
+    return value.rank == 1
 
 
 def _note_modality(model: Model, modality: str | None, origin: str | None) -> None:
@@ -176,20 +244,35 @@ def _note_modality(model: Model, modality: str | None, origin: str | None) -> No
         model.modality_origin = origin
 
 
-def settle_classes(model: Model, constants: dict[str, int]) -> None:
-    """The class count: from the labels if known, else a lone ``num_classes`` constant.
-
-    The constant only counts for a single-label classifier (softmax head, or a
-    categorical loss): a sigmoid head of many units may be multilabel, an autoencoder or
-    anything else, and the constant may belong to another model of the same file.
-    """
+def settle_classes(model: Model) -> None:
+    """The class count the labels give, when they give one."""
     if model.labels is not None and model.labels.classes:
         model.classes = model.labels.classes
         model.classes_origin = model.labels.origin
-    elif len(constants) == 1 and _single_label(model):
-        name, number = next(iter(constants.items()))
-        model.classes = number
-        model.classes_origin = name
+
+
+def with_class_constant(models: list[Model], tree: ast.Module) -> list[Model]:
+    """``models``, where a lone ``num_classes = 10`` style constant gives the class count
+    of the one model that needs it.
+
+    The constant only counts when the module has one single-label classifier (softmax
+    head, or a categorical loss) whose labels say nothing: a sigmoid head of many units
+    may be multilabel, an autoencoder or anything else, and with two classifiers the
+    constant may belong to either. The model is copied, not changed, so that models
+    kept from an earlier reading (:mod:`kerasense.facts.regions`) stay as read.
+    """
+    constants = class_count_constants(tree)
+    if len(constants) != 1:
+        return models
+    classifiers = [index for index, m in enumerate(models) if _single_label(m)]
+    if len(classifiers) != 1 or models[classifiers[0]].classes is not None:
+        return models
+    name, number = next(iter(constants.items()))
+    settled = list(models)
+    settled[classifiers[0]] = replace(
+        models[classifiers[0]], classes=number, classes_origin=name
+    )
+    return settled
 
 
 def _single_label(model: Model) -> bool:

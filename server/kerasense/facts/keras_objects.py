@@ -176,7 +176,29 @@ class KerasReader:
         )
         return LossValue(use)
 
-    def metrics(self, node: ast.expr) -> list[MetricUse]:
+    def metrics(
+        self, node: ast.expr, output: str | int | None = None
+    ) -> list[MetricUse]:
+        """The metrics ``compile`` is given: a list for every output, or per output a
+        dict by output name or a list of lists by position."""
+        if isinstance(node, ast.Dict) and output is None:
+            uses = []
+            for key, metrics in zip(node.keys, node.values, strict=True):
+                name = const_str(self.evaluate(key)) if key is not None else None
+                if name is not None:
+                    uses += self.metrics(metrics, name)
+            return uses
+        if (
+            isinstance(node, ast.List | ast.Tuple)
+            and output is None
+            and node.elts
+            and all(isinstance(e, ast.List | ast.Tuple) for e in node.elts)
+        ):
+            return [
+                use
+                for index, metrics in enumerate(node.elts)
+                for use in self.metrics(metrics, index)
+            ]
         value = self.evaluate(node)
         items = value.items if isinstance(value, Sequence) else [value]
         nodes = node.elts if isinstance(node, ast.List | ast.Tuple) else [node]
@@ -195,6 +217,7 @@ class KerasReader:
                         self.knowledge.metric_kind(name),
                         item_node,
                         as_range(self.source, item_node),
+                        output,
                     )
                 )
         return uses

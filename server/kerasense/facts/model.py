@@ -123,6 +123,8 @@ class MetricUse:
     kind: str | None
     node: ast.expr
     range: Range
+    output: str | int | None = None
+    """The output it is given for (``metrics={"price": [...]}``); None for all."""
 
 
 @dataclass
@@ -142,6 +144,8 @@ class Labels:
     classes: int | None
     range: Range | None
     origin: str
+    per_sample: bool = False
+    """Known to hold one target per sample, not one per step or position."""
 
 
 @dataclass
@@ -162,6 +166,8 @@ class Model:
     compiled_elsewhere: bool = False
     """The model escapes to code this file does not show (returned, passed on, stored)."""
     labels: Labels | None = None
+    targets_per_sample: bool = False
+    """The targets passed to ``fit`` are known to hold one target per sample."""
     classes: int | None = None
     classes_origin: str | None = None
     modality: str | None = None

@@ -95,10 +95,9 @@ class Reader:
         source: SourceText,
         *,
         imports: ImportMap | None = None,
-        class_constants: dict[str, int] | None = None,
     ) -> None:
-        """``imports`` and ``class_constants`` come from the whole module when ``tree``
-        holds only some of its statements (:mod:`kerasense.facts.regions`)."""
+        """``imports`` come from the whole module when ``tree`` holds only some of its
+        statements (:mod:`kerasense.facts.regions`)."""
         self.tree = tree
         self.source = source
         self.knowledge = knowledge()
@@ -110,11 +109,6 @@ class Reader:
         self.conditional = 0
         self.standalone = False
         self.objects = KerasReader(self.knowledge, source, self.evaluate)
-        self.class_constants = (
-            class_constants
-            if class_constants is not None
-            else data.class_count_constants(tree)
-        )
 
     # -- driving -------------------------------------------------------------------
 
@@ -128,7 +122,7 @@ class Reader:
                 self.instantiate(value, None)
         for model in self.models:
             graph.finish(model, self.knowledge)
-            data.settle_classes(model, self.class_constants)
+            data.settle_classes(model)
         return self.models
 
     def block(self, statements: list[ast.stmt]) -> None:
@@ -487,7 +481,8 @@ class Reader:
             return self.apply_layer(layer, node)
         if name.startswith("keras.layers."):
             spec = self.knowledge.layers.get(ref.last)
-            return LayerValue(self.objects.layer(ref.last, node, spec))
+            name = spec.name if spec is not None else ref.last
+            return LayerValue(self.objects.layer(name, node, spec))
         if name.startswith("keras.losses."):
             return self.objects.loss_object(ref, node)
         found = data.keras_data_call(
@@ -683,12 +678,7 @@ class Reader:
             losses, loss_known = self.read_losses(loss_node)
         metrics = []
         if "metrics" in arguments:
-            metrics_node = arguments["metrics"]
-            if isinstance(metrics_node, ast.Dict):
-                for value in metrics_node.values:
-                    metrics.extend(self.objects.metrics(value))
-            else:
-                metrics = self.objects.metrics(metrics_node)
+            metrics = self.objects.metrics(arguments["metrics"])
         starred = has_star_kwargs(node)
         compile_call = CompileCall(
             node=node,
@@ -902,7 +892,7 @@ class ModuleFacts:
 def read_models(tree: ast.Module, source: SourceText) -> ModuleFacts:
     """Every model the module builds, with what can be known about it."""
     reader = Reader(tree, source)
-    return ModuleFacts(reader.run(), reader.imports)
+    return ModuleFacts(data.with_class_constant(reader.run(), tree), reader.imports)
 
 
 def read_models_by_region(
@@ -912,9 +902,8 @@ def read_models_by_region(
     version can reuse the regions an edit did not touch."""
     imports = module_imports(tree)
 
-    def read_part(part: ast.Module, class_constants: dict[str, int]) -> list[Model]:
-        reader = Reader(part, source, imports=imports, class_constants=class_constants)
-        return reader.run()
+    def read_part(part: ast.Module) -> list[Model]:
+        return Reader(part, source, imports=imports).run()
 
-    models, cache = read_by_region(tree, imports, previous, read_part)
-    return ModuleFacts(models, imports), cache
+    models, cache = read_by_region(tree, source, imports, previous, read_part)
+    return ModuleFacts(data.with_class_constant(models, tree), imports), cache

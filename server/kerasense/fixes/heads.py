@@ -143,18 +143,26 @@ class FixBuilder:
         call = _loss_call(use)
         if use.form == "class" and call is not None:
             renamed = self._rename(call.func, "keras.losses", loss.classes[0])
-            return self._fix(title, renamed, preferred=preferred)
-        if use.form == "function":
+        elif use.form == "function":
             renamed = self._rename(use.node, "keras.losses", loss.functions[0])
-            return self._fix(title, renamed, preferred=preferred)
-        return None
+        else:
+            return None
+        return self._fix(title, *renamed, preferred=preferred) if renamed else None
 
-    def _rename(self, node: ast.expr, namespace: str, name: str) -> TextEdit | None:
+    def _rename(
+        self, node: ast.expr, namespace: str, name: str
+    ) -> tuple[TextEdit, ...] | None:
+        """Edits that make ``node`` name ``namespace.name`` instead: the same prefix
+        for ``losses.X``, else the file's own name for it, imported if need be."""
         if isinstance(node, ast.Attribute):
             prefix = self.source.text_in(as_range(self.source, node.value))
-            return edits.replace(self.source, node, f"{prefix}.{name}")
-        spelled = self.spell(f"{namespace}.{name}")
-        return edits.replace(self.source, node, spelled) if spelled else None
+            return (edits.replace(self.source, node, f"{prefix}.{name}"),)
+        written = self.spell_or_import(f"{namespace}.{name}")
+        if written is None:
+            return None
+        spelled, import_edit = written
+        replaced = edits.replace(self.source, node, spelled)
+        return (replaced,) if import_edit is None else (import_edit, replaced)
 
     def add_from_logits(self, use: LossUse, preferred: bool = False) -> Fix | None:
         title = "Pass from_logits=True to the loss"
@@ -213,14 +221,20 @@ class FixBuilder:
         if written is None:
             return None
         flatten, import_edit = written
-        fix = self._insert_flatten(model, head, flatten)
+        layer = _first_on_feature_maps(model, head)
+        title = (
+            "Insert Flatten before the head"
+            if layer is head.layer
+            else "Insert Flatten before the first Dense layer"
+        )
+        fix = self._insert_flatten(model, layer, flatten, title)
         if fix is None or import_edit is None:
             return fix
         return Fix(fix.title, (import_edit, *fix.edits), fix.preferred)
 
-    def _insert_flatten(self, model: Model, head: Head, flatten: str) -> Fix | None:
-        title = "Insert Flatten before the head"
-        layer = head.layer
+    def _insert_flatten(
+        self, model: Model, layer: Layer, flatten: str, title: str
+    ) -> Fix | None:
         if layer.input_node is not None:
             inner = self.source.text_in(as_range(self.source, layer.input_node))
             return self._fix(
@@ -445,3 +459,28 @@ def _tasks_for(head: Head) -> list[str]:
     if kind == "linear":
         return ["regression"]
     return []
+
+
+# Layers that keep the feature maps as they are, so a Dense stack on feature maps may
+# hold them between its Dense layers.
+_KEEPING = {"dense", "regularization", "activation", "normalization"}
+
+
+def _first_on_feature_maps(model: Model, head: Head) -> Layer:
+    """The first layer of the Dense stack that ends in the head and sits on feature
+    maps: Flatten goes before it, so that every Dense layer of the stack sees vectors.
+    Only a Sequential model's layers are in the order they run; a functional head
+    keeps Flatten right before it."""
+    layers = model.layers
+    if model.kind != "sequential" or head.layer not in layers:
+        return head.layer
+    index = layers.index(head.layer)
+    while index > 0:
+        before = layers[index - 1]
+        rank = before.input_rank
+        if before.family not in _KEEPING or rank is None or rank <= 2:
+            break
+        index -= 1
+    while layers[index].family != "dense" and index < len(layers) - 1:
+        index += 1
+    return layers[index]

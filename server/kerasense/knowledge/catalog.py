@@ -243,6 +243,10 @@ def knowledge() -> Knowledge:
         )
         for name, entry in layer_data["layer"].items()
     }
+    # Another name for the same class: the spec, and so the layer read, keeps the
+    # canonical name.
+    for alias, name in layer_data.get("alias", {}).items():
+        layers[alias] = layers[name]
     modalities = {
         key: Modality(
             key=key,
