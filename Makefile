@@ -9,14 +9,17 @@ TEST_STAMP := $(VENV)/.installed-test
 
 # Two stamps: the demo needs only Kerasense itself; the tests also need the dev tools and
 # TensorFlow (tests/oracle), which is large, so `make demo` does not wait for it.
+# setuptools prints a page of advice on every editable install; it is not for our users.
+PIP := PYTHONWARNINGS=ignore $(PY) -m pip
+
 $(STAMP): pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
-	$(PY) -m pip install --quiet --upgrade pip
-	$(PY) -m pip install --quiet -e .
+	$(PIP) install --quiet --upgrade pip
+	$(PIP) install --quiet -e .
 	touch $(STAMP)
 
 $(TEST_STAMP): $(STAMP)
-	$(PY) -m pip install --quiet -e ".[dev,oracle]"
+	$(PIP) install --quiet -e ".[dev,oracle]"
 	touch $(TEST_STAMP)
 
 demo: $(STAMP)
