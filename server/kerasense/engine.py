@@ -7,7 +7,7 @@ import gc
 import re
 from dataclasses import dataclass, field
 
-from kerasense.checks import run_checks
+from kerasense.checks import CheckCache, run_checks
 from kerasense.config import Config
 from kerasense.facts.model import Model
 from kerasense.facts.reader import read_models, read_models_by_region
@@ -34,7 +34,8 @@ class Analysis:
     imports: ImportMap | None = None
     tree: ast.Module | None = None
     regions: RegionCache | None = None
-    """Set when the analysis was asked to help the next one (``incremental=True``)."""
+    checked: CheckCache | None = None
+    """Both set when the analysis was asked to help the next one (``incremental``)."""
 
 
 def analyze(
@@ -81,14 +82,18 @@ def _analyze(
             analysis.findings = [finding]
         return analysis
 
-    regions = None
+    regions = checked = None
     if incremental:
         facts, regions = read_models_by_region(
             tree, source, previous.regions if previous is not None else None
         )
+        found, checked = run_checks(
+            facts, source, previous.checked if previous is not None else None
+        )
     else:
         facts = read_models(tree, source)
-    findings = [_configured(f, config) for f in run_checks(facts, source)]
+        found, _ = run_checks(facts, source)
+    findings = [_configured(f, config) for f in found]
     kept = [
         f for f in findings if config.enabled(f.code) and not _suppressed(f, source)
     ]
@@ -100,6 +105,7 @@ def _analyze(
         imports=facts.imports,
         tree=tree,
         regions=regions,
+        checked=checked,
     )
 
 

@@ -44,7 +44,18 @@ LINKS = [
 ]
 # Words whose change touches what every region depends on (imports, class counts) or
 # the names that tie statements together.
-WORDS = ["keras", "layers", "tensorflow", "num_classes", "10", "model", "x", "m"]
+WORDS = [
+    "keras",
+    "layers",
+    "tensorflow",
+    "num_classes",
+    "10",
+    "model",
+    "x",
+    "m",
+    "import",
+    "Flatten",
+]
 
 
 def summary(analysis: Analysis) -> tuple[list[str], list[str]]:
@@ -81,7 +92,10 @@ def test_generated_modules_read_the_same_by_region(
 CUTS = st.tuples(
     st.floats(0, 1),
     st.integers(0, 30),
-    st.one_of(st.sampled_from([*LINKS, "\n", "#", "(", "1", "units"]), st.text()),
+    st.one_of(
+        st.sampled_from([*LINKS, "\n", "\r\n", "\r", "#", "(", "1", "units"]),
+        st.text(),
+    ),
 )
 RENAMES = st.tuples(st.sampled_from(WORDS), st.integers(0, 5), st.sampled_from(WORDS))
 EDITS = st.one_of(CUTS, RENAMES)
@@ -206,3 +220,24 @@ def test_a_comprehension_variable_is_no_local_for_the_reader() -> None:
     # The reader does not bind comprehension targets, so the later `m` is the module's.
     text = "m = 1\ndef f():\n    zeros = [0 for m in ()]\n    return m\n"
     assert grouped(text) == [[1, 2]]
+
+
+def test_kept_findings_follow_the_file_s_line_ends() -> None:
+    # Turning the last line end into CRLF changes no line, so every statement and model
+    # is kept; fixes that add lines must still write the file's new line end.
+    text = (
+        "from keras import Sequential\n"
+        "from keras.layers import Conv2D, Dense, Input\n"
+        "model = Sequential()\n"
+        "model.add(Input((28, 28, 1)))\n"
+        "model.add(Conv2D(8, 3))\n"
+        "model.add(Dense(10, activation='softmax'))\n"
+        "model.compile(optimizer='adam', loss='sparse_categorical_crossentropy')\n"
+    )
+    first = analyze(text, incremental=True)
+    crlf = text[:-1] + "\r\n"
+    again = analyze(crlf, previous=first, incremental=True)
+    assert again.models[0] is first.models[0]
+    assert summary(again) == summary(analyze(crlf))
+    (fix,) = next(f for f in again.findings if f.code == "KS206").fixes
+    assert any(edit.new_text.endswith("\r\n") for edit in fix.edits)

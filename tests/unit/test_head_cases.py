@@ -205,7 +205,9 @@ model.compile(optimizer="adam", loss="sparse_categorical_crossentropy")
     finding = _finding(text, "KS206")
     assert _preferred(finding) == "Insert Flatten before the first Dense layer"
     fixed = apply_edits(text, finding.fixes[0].edits)
-    assert "model.add(MaxPooling2D())\nmodel.add(Flatten())\nmodel.add(Dense(128" in fixed
+    assert (
+        "model.add(MaxPooling2D())\nmodel.add(Flatten())\nmodel.add(Dense(128" in fixed
+    )
     model = analyze(fixed).models[0]
     assert [layer.output_shape for layer in model.layers][-3:] == [
         (None, 128),

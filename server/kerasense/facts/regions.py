@@ -267,6 +267,9 @@ class RegionCache:
     names: dict[tuple[str, int, int], Names] = field(default_factory=dict)
     """By the statement's text: a statement moved to other lines keeps its names."""
     regions: dict[tuple[int, ...], _Region] = field(default_factory=dict)
+    grouping: tuple[list[Names], list[list[int]]] = ([], [])
+    """The statements' names and the regions they made: typing inside a statement
+    seldom changes its names, and then the regions stay as they were."""
     context: tuple[object, ...] | None = None
     """What every region's reading depends on besides its statements."""
 
@@ -301,8 +304,11 @@ def read_by_region(
         cache.names[key] = used
         names.append(used)
 
+    groups = old.grouping[1] if names == old.grouping[0] else regions(names)
+    cache.grouping = (names, groups)
+
     models: list[Model] = []
-    for group in regions(names):
+    for group in groups:
         statements = tuple(body[index] for index in group)
         ids = tuple(id(statement) for statement in statements)
         region = old.regions.get(ids) if reusable else None

@@ -74,7 +74,7 @@ def insert_line_before(source: SourceText, line: int, text: str) -> TextEdit:
     """Insert ``text`` as a whole line above ``line``, with that line's indentation."""
     at = Position(line, 0)
     return TextEdit(
-        Range(at, at), f"{indentation(source, line)}{text}{_newline(source)}"
+        Range(at, at), f"{indentation(source, line)}{text}{newline(source)}"
     )
 
 
@@ -85,10 +85,11 @@ def insert_after_statement(
     end = as_range(source, statement).end
     line_end = Position(end.line, len(source.line(end.line)))
     indent = indentation(source, as_range(source, statement).start.line)
-    return TextEdit(Range(line_end, line_end), f"{_newline(source)}{indent}{text}")
+    return TextEdit(Range(line_end, line_end), f"{newline(source)}{indent}{text}")
 
 
-def _newline(source: SourceText) -> str:
+def newline(source: SourceText) -> str:
+    """The line end new lines get: the file's own."""
     if "\r\n" in source.text:
         return "\r\n"
     if "\r" in source.text and "\n" not in source.text:

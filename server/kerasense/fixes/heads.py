@@ -394,8 +394,7 @@ def _insert_after_line(source: SourceText, line: int, text: str) -> TextEdit:
         start_line -= 1
     indent = edits.indentation(source, start_line)
     end = Position(line, len(source.line(line)))
-    newline = "\r\n" if "\r\n" in source.text else "\n"
-    return TextEdit(Range(end, end), f"{newline}{indent}{text}")
+    return TextEdit(Range(end, end), f"{edits.newline(source)}{indent}{text}")
 
 
 def _append_to_list(source: SourceText, node: ast.List, text: str) -> TextEdit:
@@ -410,8 +409,8 @@ def _append_to_list(source: SourceText, node: ast.List, text: str) -> TextEdit:
         and not source.line(last.start.line)[: last.start.column].strip()
     ):
         indent = edits.indentation(source, last.start.line)
-        newline = "\r\n" if "\r\n" in source.text else "\n"
-        return TextEdit(Range(last.end, last.end), f",{newline}{indent}{text}")
+        line_end = edits.newline(source)
+        return TextEdit(Range(last.end, last.end), f",{line_end}{indent}{text}")
     return TextEdit(Range(last.end, last.end), f", {text}")
 
 

@@ -27,7 +27,7 @@ from pygls.workspace import TextDocument
 
 from kerasense.config import Config
 from kerasense.engine import Analysis, analyze
-from kerasense.lsp.diagnostics import to_diagnostic
+from kerasense.lsp.diagnostics import DiagnosticCache
 from kerasense.lsp.positions import Columns
 
 logger = logging.getLogger(__name__)
@@ -189,6 +189,7 @@ class Checker(Scheduler[int | None, Analysis]):
         self.columns = columns
         self.last_good: dict[str, Analysis] = {}
         self.published: set[str] = set()
+        self.diagnostics = DiagnosticCache()
 
     def is_open(self, uri: str) -> bool:
         return self.lookup(uri) is not None
@@ -221,6 +222,7 @@ class Checker(Scheduler[int | None, Analysis]):
         super().forget(uri)
         self.last_good.pop(uri, None)
         self.published.discard(uri)
+        self.diagnostics.forget(uri)
 
     def close(self, uri: str) -> None:
         self.forget(uri)
@@ -253,10 +255,9 @@ class Checker(Scheduler[int | None, Analysis]):
                 return
             diagnostics: list[types.Diagnostic] = []
         else:
-            columns = self.columns()
-            diagnostics = [
-                to_diagnostic(f, result.source, columns, uri) for f in result.findings
-            ]
+            diagnostics = self.diagnostics.convert(
+                uri, result.findings, result.source, self.columns()
+            )
         self.published.add(uri)
         self.publish(
             types.PublishDiagnosticsParams(

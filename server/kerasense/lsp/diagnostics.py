@@ -36,6 +36,52 @@ def to_diagnostic(
     )
 
 
+class DiagnosticCache:
+    """Each document's last published diagnostics, by what they were made of.
+
+    Most findings survive an edit as they were; converting them again (positions to
+    the client's columns, links, related places) is most of a publish's own work. A
+    finding is converted again when its text, range or related places change, or when
+    the lines it spans do (their characters decide the UTF-16 columns).
+    """
+
+    def __init__(self) -> None:
+        self._last: dict[str, dict[tuple[object, ...], types.Diagnostic]] = {}
+
+    def convert(
+        self, uri: str, findings: list[Finding], source: SourceText, columns: Columns
+    ) -> list[types.Diagnostic]:
+        old = self._last.get(uri, {})
+        new: dict[tuple[object, ...], types.Diagnostic] = {}
+        converted = []
+        for finding in findings:
+            key = _key(finding, source, columns)
+            diagnostic = new.get(key) or old.get(key)
+            if diagnostic is None:
+                diagnostic = to_diagnostic(finding, source, columns, uri)
+            new[key] = diagnostic
+            converted.append(diagnostic)
+        self._last[uri] = new
+        return converted
+
+    def forget(self, uri: str) -> None:
+        self._last.pop(uri, None)
+
+
+def _key(finding: Finding, source: SourceText, columns: Columns) -> tuple[object, ...]:
+    ranges = [finding.range, *(item.range for item in finding.related)]
+    lines = {line for r in ranges for line in (r.start.line, r.end.line)}
+    return (
+        columns.encoding,
+        finding.code,
+        finding.severity,
+        finding.message,
+        finding.range,
+        finding.related,
+        tuple(source.line(line) for line in sorted(lines)),
+    )
+
+
 def same_place(diagnostic: types.Diagnostic, expected: types.Diagnostic) -> bool:
     """Whether an editor's diagnostic is this finding's (same code and range)."""
     return (

@@ -8,6 +8,9 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
+from functools import cached_property
+from itertools import accumulate
+from operator import add
 
 from kerasense.findings import Position, Range, TextEdit
 
@@ -25,9 +28,13 @@ class SourceText:
     def __init__(self, text: str) -> None:
         self.text = text
         self.lines = split_lines(text)
-        self._starts = [0]
-        for match in _LINE_END.finditer(text):
-            self._starts.append(match.end())
+
+    @cached_property
+    def _starts(self) -> list[int]:
+        """The offset of each line's first character; most readers of a text never need
+        them, so they are counted on first use."""
+        ends = map(len, _LINE_END.findall(self.text))
+        return [0, *accumulate(map(add, map(len, self.lines), ends))]
 
     def line(self, index: int) -> str:
         return self.lines[index] if 0 <= index < len(self.lines) else ""
