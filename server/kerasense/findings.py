@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import enum
 from dataclasses import dataclass, field
+from typing import NamedTuple
 
 
 class Severity(enum.IntEnum):
@@ -32,14 +33,14 @@ class Severity(enum.IntEnum):
         return cls[aliases.get(key, key).upper()]
 
 
-@dataclass(frozen=True, order=True)
-class Position:
+# Positions and ranges are made by the ten thousand for every file read: tuples are the
+# cheapest immutable, ordered and hashable values Python has.
+class Position(NamedTuple):
     line: int
     column: int
 
 
-@dataclass(frozen=True, order=True)
-class Range:
+class Range(NamedTuple):
     start: Position
     end: Position
 

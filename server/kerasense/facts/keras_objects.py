@@ -76,26 +76,37 @@ class KerasReader:
         }
         if spec is None:
             return layer
-        units = arguments.get("units", arguments.get("filters"))
+        # The arguments were evaluated once above; evaluating them again could also
+        # run a helper function twice.
+        values = layer.values
+        units = values.get("units", values.get("filters"))
         if units is not None:
-            layer.units = const_int(self.evaluate(units))
+            layer.units = const_int(units)
         if spec.family == "activation":
-            layer.activation = self.activation_layer(name, arguments.get("activation"))
+            layer.activation = self.activation_layer(
+                name, arguments.get("activation"), values.get("activation")
+            )
         elif (
             "activation" in arguments or "units" in spec.args or "filters" in spec.args
         ):
-            layer.activation = self.activation(arguments.get("activation"))
+            layer.activation = self.activation(
+                arguments.get("activation"), values.get("activation")
+            )
         if spec.family == "wrapper" and "layer" in arguments:
             inner = self.evaluate(arguments["layer"])
             if isinstance(inner, LayerValue):
                 layer.inner = inner.layer
         return layer
 
-    def activation(self, node: ast.expr | None) -> ActivationUse:
-        """The activation an ``activation=`` argument names (missing means linear)."""
+    def activation(
+        self, node: ast.expr | None, value: Value | None = None
+    ) -> ActivationUse:
+        """The activation an ``activation=`` argument names (missing means linear);
+        ``value`` is the argument already evaluated, if it was."""
         if node is None:
             return ActivationUse(None, known=True)
-        value = self.evaluate(node)
+        if value is None:
+            value = self.evaluate(node)
         if isinstance(value, Const) and value.value is None:
             return ActivationUse(None, known=True, node=node)
         text = const_str(value)
@@ -110,11 +121,13 @@ class KerasReader:
             return ActivationUse(inner.activation, known=inner.known, node=node)
         return ActivationUse(None, known=False, node=node)
 
-    def activation_layer(self, name: str, argument: ast.expr | None) -> ActivationUse:
+    def activation_layer(
+        self, name: str, argument: ast.expr | None, value: Value | None = None
+    ) -> ActivationUse:
         if name == "Activation":
             if argument is None:
                 return ActivationUse(None, known=False)
-            return self.activation(argument)
+            return self.activation(argument, value)
         found = self.knowledge.activation_from_layer(name)
         return ActivationUse(found, known=found is not None)
 

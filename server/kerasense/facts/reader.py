@@ -288,9 +288,13 @@ class Reader:
         return Const(node.value)
 
     def name(self, node: ast.Name) -> Value:
-        found = self.scope.lookup(node.id)
-        if found is not None:
-            return found
+        # Scope.lookup written out: names are the most frequent expressions.
+        scope: Scope | None = self.scope
+        while scope is not None:
+            found = scope.names.get(node.id)
+            if found is not None:
+                return found
+            scope = scope.parent
         resolved = self.imports.resolve(node)
         return Ref(resolved) if resolved else UNKNOWN
 

@@ -65,7 +65,8 @@ class SourceText:
 
     def from_ast(self, lineno: int, col_offset: int) -> Position:
         """Convert an ``ast`` location (1-based line, UTF-8 byte column) to a position."""
-        line = self.line(lineno - 1)
+        lines = self.lines
+        line = lines[lineno - 1] if 0 < lineno <= len(lines) else ""
         if line.isascii():
             return Position(lineno - 1, min(col_offset, len(line)))
         prefix = line.encode("utf-8")[:col_offset].decode("utf-8", errors="ignore")
@@ -118,10 +119,23 @@ def apply_edits(text: str, edits: Iterable[TextEdit]) -> str:
 
 
 def as_range(source: SourceText, node: object) -> Range:
-    """The range of an ``ast`` node (anything with lineno/col_offset/end_*)."""
-    start = source.from_ast(node.lineno, node.col_offset)  # type: ignore[attr-defined]
-    end_line = getattr(node, "end_lineno", None) or node.lineno  # type: ignore[attr-defined]
-    end_col = getattr(node, "end_col_offset", None)
-    if end_col is None:
-        end_col = node.col_offset  # type: ignore[attr-defined]
-    return Range(start, source.from_ast(end_line, end_col))
+    """The range of an ``ast`` node (anything with lineno/col_offset/end_*).
+
+    The reader asks for thousands of these per file, mostly on ASCII lines, so that
+    case is worked out here without further calls."""
+    line_number: int = node.lineno  # type: ignore[attr-defined]
+    column: int = node.col_offset  # type: ignore[attr-defined]
+    end_number = getattr(node, "end_lineno", None) or line_number
+    end_column = getattr(node, "end_col_offset", None)
+    if end_column is None:
+        end_column = column
+    lines = source.lines
+    line = lines[line_number - 1] if 0 < line_number <= len(lines) else ""
+    if not line.isascii():
+        return Range(
+            source.from_ast(line_number, column), source.from_ast(end_number, end_column)
+        )
+    start = Position(line_number - 1, min(column, len(line)))
+    if end_number != line_number:
+        return Range(start, source.from_ast(end_number, end_column))
+    return Range(start, Position(line_number - 1, min(end_column, len(line))))

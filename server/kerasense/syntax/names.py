@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import ast
 from collections.abc import Iterable
+from functools import lru_cache
 
 _ROOTS = (
     ("tensorflow.python.keras", "keras"),
@@ -46,6 +47,7 @@ def canonical(dotted: str) -> str | None:
     return None
 
 
+@lru_cache(maxsize=4096)
 def _shorten(name: str) -> str:
     for tf_prefix in ("tf.keras", "tf.compat.v1.keras", "tf.compat.v2.keras"):
         if name == tf_prefix or name.startswith(tf_prefix + "."):
