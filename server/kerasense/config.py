@@ -88,6 +88,8 @@ def _codes(value: Any, origin: str) -> tuple[str, ...]:
 def _known(
     codes: tuple[str, ...], origin: str, prefixes: bool = True
 ) -> tuple[str, ...]:
+    if not codes:
+        return codes
     rules = knowledge().rules
     unknown = [
         code

@@ -18,6 +18,7 @@ from pygls.exceptions import JsonRpcInvalidParams
 
 from kerasense.findings import Finding, Fix, Range, TextEdit
 from kerasense.fixes.heads import insert_head_fixes
+from kerasense.lsp.capabilities import FIX_ALL_COMMAND, FIX_ALL_KIND
 from kerasense.lsp.checking import Analyzed
 from kerasense.lsp.diagnostics import same_place, to_diagnostic
 from kerasense.lsp.positions import Columns
@@ -27,9 +28,6 @@ if TYPE_CHECKING:
 
 logger = logging.getLogger(__name__)
 
-FIX_ALL_KIND = "source.fixAll.kerasense"
-KINDS = (types.CodeActionKind.QuickFix, FIX_ALL_KIND)
-FIX_ALL_COMMAND = "kerasense.fixAll"
 _HEAD_CODES = ("KS111", "KS112")
 
 

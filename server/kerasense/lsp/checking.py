@@ -20,15 +20,21 @@ from collections.abc import Awaitable, Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from functools import partial
-from typing import Generic, TypeVar
+from typing import TYPE_CHECKING, Generic, TypeVar
 
 from lsprotocol import types
 from pygls.workspace import TextDocument
 
 from kerasense.config import Config
-from kerasense.engine import Analysis, analyze
 from kerasense.lsp.diagnostics import DiagnosticCache
+from kerasense.lsp.lazy import lazy
 from kerasense.lsp.positions import Columns
+
+if TYPE_CHECKING:
+    from kerasense import engine
+    from kerasense.engine import Analysis
+else:
+    engine = lazy("kerasense.engine")
 
 logger = logging.getLogger(__name__)
 
@@ -134,7 +140,7 @@ class Scheduler(ABC, Generic[V, R]):
         key = (version, self.generation)
         future = state.inflight.get(key)
         if future is None:
-            job = self.job(uri, version)
+            job = self.job(uri, version)  # on the event loop: see kerasense.lsp.lazy
             future = asyncio.get_running_loop().run_in_executor(self.executor, job)
             state.inflight[key] = future
             future.add_done_callback(lambda _: state.inflight.pop(key, None))
@@ -172,7 +178,7 @@ class Scheduler(ABC, Generic[V, R]):
         self.executor.shutdown(wait=False, cancel_futures=True)
 
 
-class Checker(Scheduler[int | None, Analysis]):
+class Checker(Scheduler[int | None, "Analysis"]):
     """Scheduling, caching and publishing of the analyses of open files."""
 
     def __init__(
@@ -206,7 +212,7 @@ class Checker(Scheduler[int | None, Analysis]):
         # The last analysis that parsed lets the parse keep the statements not edited.
         previous = self.last_good.get(uri)
         return partial(
-            analyze,
+            engine.analyze,
             document.source,
             path=document.path,
             config=config,

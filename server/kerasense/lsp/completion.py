@@ -42,7 +42,6 @@ if TYPE_CHECKING:
 
 logger = logging.getLogger(__name__)
 
-TRIGGERS = ("(", "[", "=", '"', "'", ",")
 FOLLOW_TIMEOUT = 3.0
 _VALUE_KEYWORDS = ("activation", "loss", "metrics")
 _OUTPUT_NAMES = re.compile(r"^(?:out|outputs?|preds?|predictions?|logits|y|head)$")

@@ -27,12 +27,13 @@ from pygls.uris import to_fs_path
 from pygls.workspace import TextDocument, Workspace
 
 from kerasense.config import Config
-from kerasense.engine import Analysis, analyze_notebook
 from kerasense.findings import Finding
+from kerasense.lsp.capabilities import PYTHON
 from kerasense.lsp.checking import Analyzed, Publish, Scheduler
 from kerasense.lsp.diagnostics import to_diagnostic
 from kerasense.lsp.documents import open_document
 from kerasense.lsp.imports import imports_in
+from kerasense.lsp.lazy import lazy, load
 from kerasense.lsp.logs import guarded
 from kerasense.lsp.positions import Columns
 from kerasense.source.notebook import Cell, python_lines
@@ -40,20 +41,13 @@ from kerasense.source.text import SourceText
 from kerasense.syntax.names import ImportMap
 
 if TYPE_CHECKING:
+    from kerasense import engine
+    from kerasense.engine import Analysis
     from kerasense.lsp.server import KerasenseServer
+else:
+    engine = lazy("kerasense.engine")
 
-NOTEBOOK_TYPES = ("jupyter-notebook", "interactive")
-PYTHON = "python"
 SYNTAX_ERROR = "KS001"
-SYNC = types.NotebookDocumentSyncOptions(
-    notebook_selector=[
-        types.NotebookDocumentFilterWithNotebook(
-            notebook=notebook_type, cells=[types.NotebookCellLanguage(language=PYTHON)]
-        )
-        for notebook_type in NOTEBOOK_TYPES
-    ],
-    save=True,
-)
 
 
 @dataclass(frozen=True)
@@ -104,7 +98,7 @@ def analyze_cells(
     """Analyse the code cells as one program and sort the findings by cell."""
     program = [Cell(index, cell.kind, cell.text) for index, cell in enumerate(cells)]
     by_cell: dict[int, list[Finding]] = {}
-    for index, finding in analyze_notebook(program, path=path, config=config):
+    for index, finding in engine.analyze_notebook(program, path=path, config=config):
         by_cell.setdefault(index, []).append(finding)
 
     checked = []
@@ -113,7 +107,7 @@ def analyze_cells(
             continue
         findings = by_cell.get(index, [])
         syntax_error = next((f for f in findings if f.code == SYNTAX_ERROR), None)
-        analysis = Analysis(
+        analysis = engine.Analysis(
             source=SourceText(cell.text), findings=findings, syntax_error=syntax_error
         )
         checked.append(CheckedCell(cell.uri, cell.version, analysis))
@@ -167,6 +161,7 @@ class NotebookChecker(Scheduler[Snapshot, NotebookAnalysis]):
 
     def job(self, uri: str, version: Snapshot) -> Callable[[], NotebookAnalysis]:
         path = to_fs_path(uri) if uri.startswith("file:") else None
+        load(engine)  # here on the event loop, not first in the analysis thread
         return partial(analyze_cells, version.cells, path, self.config_for(uri))
 
     def deliver(self, uri: str, version: Snapshot, result: NotebookAnalysis) -> None:

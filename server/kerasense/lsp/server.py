@@ -11,7 +11,7 @@ from __future__ import annotations
 import asyncio
 import logging
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from lsprotocol import types
 from pygls.exceptions import JsonRpcException, JsonRpcInvalidParams, PyglsError
@@ -21,7 +21,13 @@ from pygls.workspace import TextDocument
 
 from kerasense import __version__
 from kerasense.config import Config
-from kerasense.lsp import actions, completion, hover, inlay, notebooks
+from kerasense.lsp import notebooks
+from kerasense.lsp.capabilities import (
+    CODE_ACTION_KINDS,
+    COMPLETION_TRIGGERS,
+    FIX_ALL_COMMAND,
+    NOTEBOOK_SYNC,
+)
 from kerasense.lsp.checking import Checker
 from kerasense.lsp.client_process import watch_client
 from kerasense.lsp.documents import (
@@ -30,6 +36,7 @@ from kerasense.lsp.documents import (
     digest,
     open_document,
 )
+from kerasense.lsp.lazy import lazy, load
 from kerasense.lsp.logs import attach_client_log, guarded, set_level
 from kerasense.lsp.positions import Columns
 from kerasense.lsp.settings import (
@@ -40,6 +47,16 @@ from kerasense.lsp.settings import (
     read_settings,
     section_of,
 )
+
+if TYPE_CHECKING:
+    from kerasense import engine
+    from kerasense.lsp import actions, completion, hover, inlay
+else:  # loaded once initialize is answered (see initialized), not before
+    engine = lazy("kerasense.engine")
+    actions = lazy("kerasense.lsp.actions")
+    completion = lazy("kerasense.lsp.completion")
+    hover = lazy("kerasense.lsp.hover")
+    inlay = lazy("kerasense.lsp.inlay")
 
 logger = logging.getLogger(__name__)
 
@@ -55,7 +72,7 @@ class KerasenseServer(LanguageServer):
             __version__,
             protocol_cls=DocumentProtocol,
             text_document_sync_kind=types.TextDocumentSyncKind.Incremental,
-            notebook_document_sync=notebooks.SYNC,
+            notebook_document_sync=NOTEBOOK_SYNC,
         )
         self.settings = Settings()
         self.projects = ProjectConfigs()
@@ -207,6 +224,9 @@ def build_server() -> KerasenseServer:
     @server.feature(types.INITIALIZED)
     @guarded()
     async def initialized(params: types.InitializedParams) -> None:
+        # initialize has been answered: load what the first document will need, here on
+        # the event loop's thread, before any check hands work to the analysis thread.
+        load(engine, actions, completion, hover, inlay)
         try:
             answered = await server.pull_settings()
             if answered and server.settings_ready and server.settings_ready.is_set():
@@ -256,7 +276,7 @@ def build_server() -> KerasenseServer:
 
     @server.feature(
         types.TEXT_DOCUMENT_CODE_ACTION,
-        types.CodeActionOptions(code_action_kinds=list(actions.KINDS)),
+        types.CodeActionOptions(code_action_kinds=list(CODE_ACTION_KINDS)),
     )
     @guarded(fallback=[])
     async def code_action(params: types.CodeActionParams) -> list[types.CodeAction]:
@@ -264,7 +284,7 @@ def build_server() -> KerasenseServer:
 
     @server.feature(
         types.TEXT_DOCUMENT_COMPLETION,
-        types.CompletionOptions(trigger_characters=list(completion.TRIGGERS)),
+        types.CompletionOptions(trigger_characters=list(COMPLETION_TRIGGERS)),
     )
     @guarded()
     async def complete(params: types.CompletionParams) -> types.CompletionList | None:
@@ -281,7 +301,7 @@ def build_server() -> KerasenseServer:
         return await inlay.inlay_hints(server, params)
 
     notebooks.register(server)
-    server.command(actions.FIX_ALL_COMMAND)(fix_all)
+    server.command(FIX_ALL_COMMAND)(fix_all)
     server.command(DIGEST_COMMAND)(document_digest)
 
     @server.feature(types.SHUTDOWN)

@@ -133,7 +133,8 @@ def as_range(source: SourceText, node: object) -> Range:
     line = lines[line_number - 1] if 0 < line_number <= len(lines) else ""
     if not line.isascii():
         return Range(
-            source.from_ast(line_number, column), source.from_ast(end_number, end_column)
+            source.from_ast(line_number, column),
+            source.from_ast(end_number, end_column),
         )
     start = Position(line_number - 1, min(column, len(line)))
     if end_number != line_number:
