@@ -86,7 +86,7 @@ export class Server implements vscode.Disposable {
     const client: LanguageClient = new LanguageClient(
       SECTION,
       'Kerasense',
-      this.executable(interpreter, folder),
+      this.executable(interpreter),
       this.clientOptions(folder, errorHandler, isCurrent),
     );
     errorHandler.attach(client);
@@ -131,17 +131,18 @@ export class Server implements vscode.Disposable {
     this.status.set('stopped');
   }
 
-  private executable(
-    interpreter: Interpreter,
-    folder: vscode.WorkspaceFolder | undefined,
-  ): Executable {
+  private executable(interpreter: Interpreter): Executable {
     const libs = path.join(this.extensionPath, 'bundled', 'libs');
     const pythonPath = [libs, process.env.PYTHONPATH].filter(Boolean).join(path.delimiter);
+    // `-m` puts the working folder first on the import path: started in the workspace,
+    // a kerasense.py or typing.py there would run in place of the server. The server
+    // needs no working folder (it finds each file's pyproject.toml from the file), so
+    // it starts in the folder of its own libraries.
     return {
       command: interpreter.path,
       args: ['-m', 'kerasense', 'serve'],
       options: {
-        cwd: folder?.uri.fsPath,
+        cwd: libs,
         env: { ...process.env, PYTHONPATH: pythonPath },
       },
     };

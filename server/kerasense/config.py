@@ -119,7 +119,8 @@ def load_pyproject(path: Path) -> Config:
         data = tomllib.loads(path.read_text(encoding="utf-8"))
     except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as error:
         raise ConfigError(f"{path}: cannot read [tool.kerasense]: {error}") from None
-    section = data.get("tool", {}).get("kerasense", {})
+    tool = data.get("tool", {})
+    section = tool.get("kerasense", {}) if isinstance(tool, Mapping) else {}
     origin = f"{path} [tool.kerasense]"
     if isinstance(section, Mapping):
         unknown = sorted(set(section) - set(KEYS))

@@ -15,6 +15,7 @@ from kerasense.facts.regions import RegionCache
 from kerasense.findings import Finding, Range
 from kerasense.knowledge import knowledge
 from kerasense.source.notebook import Cell, Program
+from kerasense.source.reading import MAX_BYTES, TOO_LARGE
 from kerasense.source.text import SourceText
 from kerasense.syntax.incremental import reparse
 from kerasense.syntax.names import ImportMap
@@ -71,6 +72,18 @@ def _analyze(
     text: str, config: Config, previous: Analysis | None, incremental: bool
 ) -> Analysis:
     source = SourceText(text)
+    if len(text) > MAX_BYTES:
+        # The editor sends text, not files: the same limit as for files on disk.
+        rule = knowledge().rule("KS002")
+        refused = Finding(
+            rule.code,
+            config.severity_of(rule.code, rule.severity),
+            f"Cannot check this file: {TOO_LARGE}.",
+            Range.point(0, 0),
+        )
+        return Analysis(
+            source=source, findings=[refused] if config.enabled(rule.code) else []
+        )
     if previous is not None and previous.tree is not None:
         tree = reparse(source, previous.source, previous.tree)
     else:

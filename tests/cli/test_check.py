@@ -3,13 +3,18 @@
 from __future__ import annotations
 
 import json
+import os
+import socket
 import subprocess
 import sys
+from dataclasses import replace
 from pathlib import Path
+from typing import Any
 
 import pytest
 
 from kerasense.cli.main import main
+from kerasense.engine import Analysis
 
 WRONG = """\
 from tensorflow import keras
@@ -222,3 +227,79 @@ def test_summary_prints_shapes(
     assert lines[2].split() == ["6", "Dense", "(None,", "64)"]
     assert lines[3].split() == ["7", "Dense", "(None,", "1)"]
     assert run(capsys, "check", "--summary", "--format", "json", "pkg")[0] == 2
+
+
+def test_inputs_that_once_crashed_the_run_are_findings_or_messages(
+    project: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    (project / "chain.py").write_text(
+        "if a:\n    pass\n" + "elif a:\n    pass\n" * 1000
+    )
+    os.mkfifo(project / "pipe.py")
+    code, out, err = run(capsys, "check", "chain.py", "pipe.py", "wrong.py")
+    assert code == 1 and not err
+    assert (
+        "pipe.py:1:1: KS002 error: Cannot check this file: it is not a regular file."
+        in out
+    )
+    assert "wrong.py:7:5: KS101" in out
+
+    (project / "pyproject.toml").write_text("tool = 5\n")
+    code, out, err = run(capsys, "check", "wrong.py")
+    assert code == 1 and "KS101" in out and not err
+
+
+def test_fix_keeps_only_steps_that_leave_fewer_findings(
+    project: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from kerasense.cli import check
+
+    real = check.analyze
+    original = (project / "wrong.py").read_text()
+
+    def worse_after_fixing(text: str, **kwargs: Any) -> Analysis:
+        """Every fixed text gains a finding it did not have."""
+        analysis = real(text, **kwargs)
+        if text != original:
+            gained = replace(real(original, **kwargs).findings[0], code="KS208")
+            analysis.findings = [*analysis.findings, gained]
+        return analysis
+
+    monkeypatch.setattr(check, "analyze", worse_after_fixing)
+    code, out, _ = run(capsys, "check", "--fix", "wrong.py")
+    assert (project / "wrong.py").read_text() == original
+    assert code == 1 and "KS101" in out and "Fixed" not in out
+
+
+def test_an_unwritable_file_is_left_as_it_was_with_a_message(
+    project: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def refuse(self: Path, *args: object, **kwargs: object) -> int:
+        raise PermissionError(1, "Operation not permitted")
+
+    monkeypatch.setattr(Path, "write_text", refuse)
+    code, out, err = run(capsys, "check", "--fix", "wrong.py")
+    assert code == 1 and "KS101" in out
+    assert "kerasense: cannot write wrong.py: Operation not permitted" in err
+
+
+def test_docs_and_serve_refuse_bad_targets_with_a_message(
+    project: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    (project / "afile").write_text("")
+    code, _, err = run(capsys, "docs", "afile")
+    assert code == 2 and err.startswith("kerasense docs: cannot write to afile")
+
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        result = subprocess.run(
+            [sys.executable, "-m", "kerasense", "serve", "--tcp", f"127.0.0.1:{port}"],
+            capture_output=True,
+            text=True,
+            timeout=60,
+        )
+    assert result.returncode == 2
+    assert "kerasense serve: cannot listen on 127.0.0.1:" in result.stderr
+    assert "Traceback" not in result.stderr

@@ -20,7 +20,8 @@ from pytest_lsp import LanguageClient
 
 from kerasense.engine import analyze
 from kerasense.findings import Finding, Fix, Range, Severity, TextEdit
-from kerasense.lsp.actions import preferred_edits, wanted
+from kerasense.fixes import preferred_edits
+from kerasense.lsp.actions import wanted
 
 SOFTMAX = fixture_text("single_unit_softmax.py")
 TWO = fixture_text("two_models.py")

@@ -79,3 +79,10 @@ def test_snippet_escapes_and_shared_tab_stops() -> None:
     assert snippet.as_snippet() == (
         "Dense(${1:num_classes}) # costs \\$5 {ok\\}, again: ${1:num_classes} ${2|a,b\\,c|}"
     )
+
+
+def test_a_semicolon_outside_brackets_starts_a_statement() -> None:
+    text = "s = 'a;b'; model = keras.Sequential([keras.Input((4,)), "
+    found = scan(text, len(text))
+    assert found.statement_text() == " model = keras.Sequential([keras.Input((4,)), "
+    assert found.previous_statements() == ["s = 'a;b';"]

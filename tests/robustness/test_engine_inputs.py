@@ -15,7 +15,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from kerasense.engine import Analysis, analyze
-from kerasense.source.reading import Unreadable, decode_source
+from kerasense.source.reading import MAX_BYTES, Unreadable, decode_source
 from kerasense.source.text import apply_edits
 from tests.conftest import fixture_files
 from tests.robustness.conftest import SCALE
@@ -158,9 +158,14 @@ def test_ten_megabyte_file(counts: Counter[str]) -> None:
     repeats = 10 * 1024 * 1024 // len(model) + 1
     text = "\n".join(model for _ in range(repeats))
     assert len(text.encode("utf-8")) >= 10 * 1024 * 1024
-    # Parsing 10 MB alone takes about 15 s on CI's machine; the bound only catches hangs.
-    analysis = check(text, counts, bound=300)
-    assert analysis.syntax_error is None
+    # Refused at once, as a file on disk is: parsing it would take gigabytes.
+    analysis = check(text, counts, bound=30)
+    assert [(f.code, f.message) for f in analysis.findings] == [
+        ("KS002", "Cannot check this file: it is larger than 2 MB.")
+    ]
+    below = "\n".join(model for _ in range(MAX_BYTES // len(model) - 1))
+    analysis = check(below, counts, bound=300)
+    assert analysis.syntax_error is None and analysis.findings
 
 
 @settings(max_examples=300 * SCALE, deadline=None)

@@ -71,6 +71,7 @@ WHOLE = types.Range(
 EXIT_WAIT = 5.0
 INVALID_PARAMS = -32602
 METHOD_NOT_FOUND = -32601
+INVALID_REQUEST = -32600
 REQUEST_CANCELLED = -32800
 
 
@@ -516,6 +517,15 @@ async def test_malformed_messages(tmp_path: Path) -> None:
         send_bytes(client, frame(note))
         assert await alive(client)
 
+        # A length no message has, and a method that is not a string.
+        send_bytes(client, b"Content-Length: 99999999999999999999\r\n\r\n{}")
+        assert await alive(client)
+        nameless = {"jsonrpc": "2.0", "id": "raw-0", "method": None}
+        with pytest.raises(JsonRpcException) as raised:
+            await asyncio.wait_for(raw_request(client, nameless), 5)
+        assert raised.value.code == INVALID_REQUEST
+        assert "Traceback" not in str(raised.value)
+
         unknown = {"jsonrpc": "2.0", "id": "raw-1", "method": "kerasense/nope"}
         with pytest.raises(JsonRpcException) as raised:
             await asyncio.wait_for(raw_request(client, unknown), 5)
@@ -550,3 +560,57 @@ async def test_hover_on_the_keras_module_name(tmp_path: Path) -> None:
         dense = await hover(client, uri, position_of(text, "Dense"))
         assert dense is not None
         assert_quiet(client)
+
+
+async def test_shutdown_right_after_initialized(tmp_path: Path) -> None:
+    # The session asks for workspace/configuration on `initialized`; shutting down
+    # while that is in flight once answered with an internal error.
+    for _ in range(3):
+        async with session(tmp_path) as client:
+            pass
+        assert record(client).popups == []
+
+
+def test_a_process_id_out_of_range_keeps_the_options(tmp_path: Path) -> None:
+    server = subprocess.Popen(
+        SERVER_COMMAND,
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.DEVNULL,
+        cwd=tmp_path,
+    )
+    assert server.stdin is not None and server.stdout is not None
+    try:
+        message = {
+            "jsonrpc": "2.0",
+            "id": 1,
+            "method": "initialize",
+            "params": {
+                "processId": 2**40,
+                "capabilities": {},
+                "initializationOptions": {"select": ["KS2"]},
+            },
+        }
+        server.stdin.write(frame(message))
+        server.stdin.write(frame({"jsonrpc": "2.0", "method": "initialized"}))
+        document = {
+            "uri": (tmp_path / "m.py").as_uri(),
+            "languageId": "python",
+            "version": 1,
+            "text": SOFTMAX,
+        }
+        opened = {"textDocument": document}
+        server.stdin.write(
+            frame(
+                {"jsonrpc": "2.0", "method": "textDocument/didOpen", "params": opened}
+            )
+        )
+        server.stdin.flush()
+        answer = read_message(server.stdout)
+        while answer.get("method") != "textDocument/publishDiagnostics":
+            assert "error" not in answer, answer
+            answer = read_message(server.stdout)
+        assert answer["params"]["diagnostics"] == []  # KS101 is not selected
+    finally:
+        server.kill()
+        server.wait()

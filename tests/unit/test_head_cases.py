@@ -214,3 +214,61 @@ model.compile(optimizer="adam", loss="sparse_categorical_crossentropy")
         (None, 128),
         (None, 5),
     ]
+
+
+def test_a_compile_call_goes_into_the_function_that_builds_the_model() -> None:
+    text = """
+import keras
+from keras import layers
+
+
+def train(x, y):
+    with strategy.scope():
+        model = keras.Sequential([keras.Input((20,)), layers.Dense(1, activation="sigmoid")])
+    model.fit(x, y)
+"""
+    finding = _finding(text, "KS111")
+    fixed = apply_edits(text, finding.fixes[0].edits)
+    ast.parse(fixed)
+    assert "\n        model.compile(optimizer=" in fixed
+    assert "KS111" not in _codes(fixed)
+
+
+def test_flatten_joins_two_add_calls_on_one_line() -> None:
+    text = """
+import keras
+from keras import layers
+
+model = keras.Sequential()
+model.add(keras.Input((28, 28, 1)))
+model.add(layers.Conv2D(32, 3)); model.add(layers.Dense(10, activation="softmax"))
+model.compile(optimizer="adam", loss="sparse_categorical_crossentropy")
+"""
+    fixed = apply_edits(text, _finding(text, "KS206").fixes[0].edits)
+    assert (
+        "model.add(layers.Conv2D(32, 3)); model.add(layers.Flatten()); "
+        "model.add(layers.Dense(" in fixed
+    )
+    assert _codes(fixed) == []
+
+
+def test_removing_the_batch_axis_keeps_a_tuple() -> None:
+    template = """
+import keras
+from keras import layers
+
+s = (28, 28, 1)
+model = keras.Sequential([
+    layers.LAYER(8, 3, input_shape=SHAPE),
+    layers.Flatten(),
+    layers.Dense(10, activation="softmax"),
+])
+model.compile(optimizer="adam", loss="sparse_categorical_crossentropy")
+"""
+    cases = [("Conv2D", "(None, *s)", "(*s,)"), ("Conv1D", "(None, 28, 3)", "(28, 3)")]
+    for layer, shape, expected in cases:
+        text = template.replace("SHAPE", shape).replace("LAYER", layer)
+        finding = next(f for f in analyze(text).findings if f.code == "KS205")
+        fixed = apply_edits(text, finding.fixes[0].edits)
+        ast.parse(fixed)
+        assert f"input_shape={expected}" in fixed

@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import argparse
 import sys
+from collections import Counter
 from pathlib import Path
 
 from kerasense.cli import EXIT_CLEAN, EXIT_FINDINGS, EXIT_USAGE, files, report
 from kerasense.config import Config, ConfigError, find_pyproject, load_pyproject
 from kerasense.engine import Analysis, analyze, analyze_notebook
 from kerasense.findings import Finding, Range, Severity
+from kerasense.fixes import preferred_edits
 from kerasense.knowledge import knowledge
 from kerasense.source.notebook import read_cells
 from kerasense.source.reading import Unreadable, read_source
@@ -133,12 +135,15 @@ def check_file(
 def _apply_fixes(
     path: Path, text: str, analysis: Analysis, config: Config
 ) -> tuple[Analysis, int]:
-    """Apply preferred fixes one at a time, re-analysing after each, until none is left;
-    the analysis of the result and the number of fixes applied.
+    """Apply the preferred fixes, re-analysing after each step, until none is left; the
+    analysis of the result and the number of fixes applied.
 
-    A fix whose finding survives it is not applied again, so the loop always ends.
-    Files that are not UTF-8 are left alone: rewriting them could break their encoding.
-    A byte order mark stays where it was.
+    First every preferred fix that does not collide with another, at once (one more
+    analysis for the whole file); then, for what is left, one fix at a time. A step is
+    kept only when the text still parses, the finding it fixes is gone and no finding
+    came in its place. A fix is tried once, so the loop always ends. Files that are not
+    UTF-8 are left alone: rewriting them could break their encoding. A byte order mark
+    stays where it was.
     """
     try:
         raw = path.read_bytes().decode("utf-8")
@@ -147,8 +152,15 @@ def _apply_fixes(
     bom = "\ufeff" if raw.startswith("\ufeff") else ""
     if raw.removeprefix(bom) != text:
         return analysis, 0
-    original = text
+    original, before = text, analysis
     applied = 0
+    together = preferred_edits(analysis.findings)
+    if together:
+        updated = apply_edits(text, together)
+        candidate = analyze(updated, path=str(path), config=config)
+        if _better(candidate, analysis):
+            applied += len(analysis.findings) - len(candidate.findings)
+            text, analysis = updated, candidate
     tried: set[tuple[str, Range]] = set()
     while True:
         pending = [
@@ -163,9 +175,31 @@ def _apply_fixes(
         tried.add((finding.code, finding.range))
         updated = apply_edits(text, fix.edits)
         candidate = analyze(updated, path=str(path), config=config)
-        if candidate.syntax_error is None:
+        if _better(candidate, analysis, finding.code):
             text, analysis = updated, candidate
             applied += 1
     if text != original:
-        path.write_text(bom + text, encoding="utf-8", newline="")
+        try:
+            path.write_text(bom + text, encoding="utf-8", newline="")
+        except OSError as error:
+            print(
+                f"kerasense: cannot write {path}: {error.strerror or error}; "
+                "it is left as it was",
+                file=sys.stderr,
+            )
+            return before, 0
     return analysis, applied
+
+
+def _better(candidate: Analysis, current: Analysis, code: str | None = None) -> bool:
+    """Whether fixing turned ``current`` into ``candidate`` for the better: it parses,
+    fewer findings (of ``code``, when one fix was applied) and none new."""
+    if candidate.syntax_error is not None:
+        return False
+    after = Counter(finding.code for finding in candidate.findings)
+    before = Counter(finding.code for finding in current.findings)
+    if any(after[key] > before[key] for key in after):
+        return False
+    if code is not None:
+        return after[code] < before[code]
+    return after.total() < before.total()

@@ -97,7 +97,15 @@ def main(argv: list[str] | None = None) -> int:
         if args.command == "docs":
             from kerasense.cli.ruledocs import write_rule_pages
 
-            written = write_rule_pages(args.folder)
+            try:
+                written = write_rule_pages(args.folder)
+            except OSError as error:
+                print(
+                    f"kerasense docs: cannot write to {args.folder}: "
+                    f"{error.strerror or error}",
+                    file=sys.stderr,
+                )
+                return EXIT_USAGE
             print(f"Wrote {len(written)} rule pages to {args.folder}")
             return EXIT_CLEAN
     except ConfigError as error:

@@ -260,14 +260,17 @@ class FixBuilder:
                 and isinstance(call.func, ast.Attribute)
             ):
                 receiver = self.source.text_in(as_range(self.source, call.func.value))
-                line = as_range(self.source, call).start.line
-                return self._fix(
-                    title,
-                    edits.insert_line_before(
-                        self.source, line, f"{receiver}.add({flatten}())"
-                    ),
-                    preferred=True,
-                )
+                start = as_range(self.source, call).start
+                before = self.source.line(start.line)[: start.column]
+                added = f"{receiver}.add({flatten}())"
+                if not before.strip():
+                    edit = edits.insert_line_before(self.source, start.line, added)
+                elif before.rstrip().endswith(";"):
+                    # `model.add(Conv2D(...)); model.add(Dense(...))`: on that line.
+                    edit = TextEdit(Range(start, start), f"{added}; ")
+                else:
+                    return None  # inside a loop or a condition header: not ours to edit
+                return self._fix(title, edit, preferred=True)
         return None
 
     def drop_return_sequences(self, layer: Layer) -> Fix | None:
@@ -285,10 +288,15 @@ class FixBuilder:
             return None
         first = as_range(self.source, shape_node.elts[0])
         second = as_range(self.source, shape_node.elts[1])
+        changes = [TextEdit(Range(first.start, second.start), "")]
+        if isinstance(shape_node, ast.Tuple) and len(shape_node.elts) == 2:
+            # (None, 28) must become (28,), and (None, *s) (*s,): a tuple still.
+            last = as_range(self.source, shape_node.elts[-1]).end
+            closing = as_range(self.source, shape_node).end
+            if "," not in self.source.text_in(Range(last, closing)):
+                changes.append(TextEdit(Range(last, last), ","))
         return self._fix(
-            "Remove the batch axis from the shape",
-            TextEdit(Range(first.start, second.start), ""),
-            preferred=True,
+            "Remove the batch axis from the shape", *changes, preferred=True
         )
 
     # -- whole heads and compile calls ---------------------------------------------
@@ -331,11 +339,11 @@ class FixBuilder:
 
     def add_compile(self, model: Model, task: str) -> Fix | None:
         text = self.compile_text(model, task)
-        anchor = _last_statement_line(self.source, model)
+        anchor = _last_statement(self.source, model)
         if text is None or anchor is None:
             return None
         title = f"Compile for {self.knowledge.tasks[task].title.lower()}"
-        return self._fix(title, _insert_after_line(self.source, anchor, text))
+        return self._fix(title, _insert_after(self.source, anchor, text))
 
     def insert_head(self, model: Model, task: str) -> Fix | None:
         head = self.head_text(model, task)
@@ -345,18 +353,18 @@ class FixBuilder:
         if model.list_node is not None and not model.add_calls:
             changes.append(_append_to_list(self.source, model.list_node, head))
         elif model.add_calls and model.variable:
-            line = as_range(self.source, model.add_calls[-1]).end.line
+            last_add = _place_of(self.source, model.add_calls[-1])
             changes.append(
-                _insert_after_line(self.source, line, f"{model.variable}.add({head})")
+                _insert_after(self.source, last_add, f"{model.variable}.add({head})")
             )
         else:
             return None
         if model.compile is None:
             compile_text = self.compile_text(model, task)
-            anchor = _last_statement_line(self.source, model)
+            anchor = _last_statement(self.source, model)
             if compile_text is None or anchor is None:
                 return None
-            changes.append(_insert_after_line(self.source, anchor, compile_text))
+            changes.append(_insert_after(self.source, anchor, compile_text))
         title = f"Insert a head for {self.knowledge.tasks[task].title.lower()}"
         return Fix(title, tuple(changes))
 
@@ -373,26 +381,34 @@ def _loss_call(use: LossUse) -> ast.Call | None:
     return None
 
 
-def _last_statement_line(source: SourceText, model: Model) -> int | None:
-    lines = [as_range(source, call).end.line for call in model.add_calls]
+Place = tuple[int, str]
+"""Where a statement ends (its last line) and the indentation it starts with."""
+
+
+def _place_of(source: SourceText, node: ast.AST) -> Place:
+    """The end line of ``node`` and the indentation of the statement it starts: its
+    own column when only blanks stand before it, else its line's indentation."""
+    where = as_range(source, node)
+    before = source.line(where.start.line)[: where.start.column]
+    indent = (
+        before if not before.strip() else edits.indentation(source, where.start.line)
+    )
+    return where.end.line, indent
+
+
+def _last_statement(source: SourceText, model: Model) -> Place | None:
+    """The last of the statements that build the model: its assignment and ``add``s."""
+    nodes: list[ast.AST] = list(model.add_calls)
     if model.statement is not None:
-        lines.append(as_range(source, model.statement).end.line)
-    return max(lines) if lines else None
+        nodes.append(model.statement)
+    places = [_place_of(source, node) for node in nodes]
+    return max(places, key=lambda place: place[0]) if places else None
 
 
-def _insert_after_line(source: SourceText, line: int, text: str) -> TextEdit:
-    """A new line after ``line`` with the indentation of the statement that starts there."""
-    start_line = line
-    while (
-        start_line > 0
-        and source.line(start_line).startswith((" ", "\t", ")", "]"))
-        and (
-            edits.indentation(source, start_line)
-            > edits.indentation(source, start_line - 1)
-        )
-    ):
-        start_line -= 1
-    indent = edits.indentation(source, start_line)
+def _insert_after(source: SourceText, place: Place, text: str) -> TextEdit:
+    """A new line after the statement at ``place``, at the statement's indentation, so
+    that the new line stays in the statement's block (a function, a ``with``)."""
+    line, indent = place
     end = Position(line, len(source.line(line)))
     return TextEdit(Range(end, end), f"{edits.newline(source)}{indent}{text}")
 

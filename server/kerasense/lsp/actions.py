@@ -16,12 +16,15 @@ from typing import TYPE_CHECKING
 from lsprotocol import types
 from pygls.exceptions import JsonRpcInvalidParams
 
-from kerasense.findings import Finding, Fix, Range, TextEdit
+from kerasense.findings import Fix, Range, TextEdit
+from kerasense.fixes import preferred_edits
 from kerasense.fixes.heads import insert_head_fixes
 from kerasense.lsp.capabilities import FIX_ALL_COMMAND, FIX_ALL_KIND
 from kerasense.lsp.checking import Analyzed
 from kerasense.lsp.diagnostics import same_place, to_diagnostic
 from kerasense.lsp.positions import Columns
+from kerasense.source.text import apply_edits
+from kerasense.syntax.parse import parse_quietly
 
 if TYPE_CHECKING:
     from kerasense.lsp.server import KerasenseServer
@@ -42,11 +45,6 @@ def _overlaps(a: Range, b: Range) -> bool:
     return a.start <= b.end and b.start <= a.end
 
 
-def _collides(a: Range, b: Range) -> bool:
-    """Two edits that cannot both be applied: overlapping, or inserting at one place."""
-    return a.start == b.start or (a.start < b.end and b.start < a.end)
-
-
 def workspace_edit(
     analyzed: Analyzed, edits: Iterable[TextEdit], columns: Columns
 ) -> types.WorkspaceEdit:
@@ -61,18 +59,6 @@ def workspace_edit(
     return types.WorkspaceEdit(
         document_changes=[types.TextDocumentEdit(text_document=document, edits=changes)]
     )
-
-
-def preferred_edits(findings: Iterable[Finding]) -> list[TextEdit]:
-    """The edits of every preferred fix, skipping fixes that collide with one taken."""
-    fixes = [fix for f in findings for fix in f.fixes if fix.preferred and fix.edits]
-    fixes.sort(key=lambda fix: min(e.range.start for e in fix.edits))
-    taken: list[TextEdit] = []
-    for fix in fixes:
-        if any(_collides(e.range, t.range) for e in fix.edits for t in taken):
-            continue
-        taken.extend(fix.edits)
-    return taken
 
 
 def _action(
@@ -90,6 +76,36 @@ def _action(
     )
 
 
+class ParseGuard:
+    """Never an edit that breaks the file: a fix is offered only if the text still
+    parses after it. Text that does not parse before (a notebook cell with IPython
+    lines) cannot be judged that way, and its fixes pass."""
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+        self.judged = _parses(text)
+
+    def keeps(self, edits: Sequence[TextEdit]) -> bool:
+        if not self.judged:
+            return True
+        try:
+            fixed = apply_edits(self.text, edits)
+        except ValueError:  # overlapping edits
+            return False
+        kept = _parses(fixed)
+        if not kept:
+            logger.warning("Dropped a fix whose edit would not parse: %s", edits)
+        return kept
+
+
+def _parses(text: str) -> bool:
+    try:
+        parse_quietly(text)
+    except (SyntaxError, ValueError, RecursionError, MemoryError, OverflowError):
+        return False
+    return True
+
+
 def _client_diagnostic(
     built: types.Diagnostic, context: types.CodeActionContext
 ) -> types.Diagnostic:
@@ -105,6 +121,7 @@ def quick_fixes(
 ) -> list[types.CodeAction]:
     analysis = analyzed.analysis
     source = analysis.source
+    guard = ParseGuard(source.text)
     actions: list[types.CodeAction] = []
     for finding in analysis.findings:
         if not finding.fixes or not _overlaps(finding.range, requested):
@@ -112,7 +129,9 @@ def quick_fixes(
         built = to_diagnostic(finding, source, columns, analyzed.uri)
         diagnostic = _client_diagnostic(built, context)
         actions.extend(
-            _action(fix, analyzed, columns, [diagnostic]) for fix in finding.fixes
+            _action(fix, analyzed, columns, [diagnostic])
+            for fix in finding.fixes
+            if guard.keeps(fix.edits)
         )
 
     for model in analysis.models:
@@ -129,7 +148,7 @@ def quick_fixes(
         actions.extend(
             _action(fix, analyzed, columns, related)
             for fix in insert_head_fixes(model, analysis)
-            if (fix.title, fix.edits) not in offered
+            if (fix.title, fix.edits) not in offered and guard.keeps(fix.edits)
         )
     return actions
 
@@ -157,7 +176,7 @@ async def code_actions(
         actions.extend(quick_fixes(analyzed, requested, columns, params.context))
     if only and wanted(FIX_ALL_KIND, only):
         edits = preferred_edits(analyzed.analysis.findings)
-        if edits:
+        if edits and ParseGuard(analyzed.analysis.source.text).keeps(edits):
             actions.append(
                 types.CodeAction(
                     title="Kerasense: fix all",
@@ -182,7 +201,7 @@ async def fix_all_command(server: KerasenseServer, arguments: Sequence[object]) 
     if analyzed is None or analyzed.analysis.syntax_error is not None:
         return False
     edits = preferred_edits(analyzed.analysis.findings)
-    if not edits:
+    if not edits or not ParseGuard(analyzed.analysis.source.text).keeps(edits):
         return False
     edit = workspace_edit(analyzed, edits, server.columns())
     result = await server.workspace_apply_edit_async(

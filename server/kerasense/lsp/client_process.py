@@ -28,7 +28,7 @@ def is_alive(pid: int) -> bool:
         return _is_alive_on_windows(pid)
     try:
         os.kill(pid, 0)
-    except ProcessLookupError:
+    except (ProcessLookupError, OverflowError, ValueError):  # or no process id at all
         return False
     except PermissionError:
         return True

@@ -9,6 +9,7 @@ hands pygls the resulting whole text, for files and for notebook cells alike.
 
 from __future__ import annotations
 
+import asyncio
 import hashlib
 import logging
 import re
@@ -19,7 +20,7 @@ from urllib.parse import unquote
 
 import attrs
 from lsprotocol import types
-from pygls.exceptions import JsonRpcException
+from pygls.exceptions import JsonRpcException, JsonRpcInvalidRequest
 from pygls.protocol import LanguageServerProtocol
 from pygls.protocol.language_server import lsp_method
 from pygls.workspace import TextDocument, Workspace
@@ -112,6 +113,14 @@ class DocumentProtocol(LanguageServerProtocol):
             future.add_done_callback(partial(self._forget_future, msg_id))
 
     def _forget_future(self, msg_id: Any, future: Any) -> None:
+        # Deferred: pygls's shutdown cancels these futures while it walks the table,
+        # and a cancelled future may call this back at once.
+        try:
+            asyncio.get_running_loop().call_soon(self._drop_future, msg_id, future)
+        except RuntimeError:  # no loop running: nobody walks the table either
+            self._drop_future(msg_id, future)
+
+    def _drop_future(self, msg_id: Any, future: Any) -> None:
         if self._request_futures.get(msg_id) is future:
             del self._request_futures[msg_id]
 
@@ -126,6 +135,8 @@ class DocumentProtocol(LanguageServerProtocol):
         if request:
             data.setdefault("params", None)
         try:
+            if "method" in data and not isinstance(data["method"], str):
+                raise JsonRpcInvalidRequest("the method of a message must be a string")
             return super().structure_message(data)
         except JsonRpcException as error:
             if request:

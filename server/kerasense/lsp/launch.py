@@ -14,6 +14,8 @@ logger = logging.getLogger(__name__)
 
 LOG_LEVELS = ("error", "warning", "info", "debug")
 _HEADER = b"Content-Length:"
+MAX_MESSAGE = 256 * 1024 * 1024
+"""A larger Content-Length is a broken header, not a message: its body is not read."""
 
 
 class FramedInput:
@@ -33,11 +35,21 @@ class FramedInput:
         start = line.find(_HEADER)
         if start > 0:
             logger.warning("Skipped %d bytes of a malformed message", start)
-            return line[start:]
+            line = line[start:]
+        if start >= 0 and _announced(line) > MAX_MESSAGE:
+            # Reading that much would never end (or overflow): drop the header, and
+            # the body is skipped like any bytes before the next header.
+            logger.warning("Skipped a header announcing %d bytes", _announced(line))
+            return b"\r\n"
         return line
 
     def read(self, size: int) -> bytes:
         return self.raw.read(size)
+
+
+def _announced(header: bytes) -> int:
+    digits = header[len(_HEADER) :].strip()
+    return int(digits) if digits.isdigit() else 0
 
 
 class AddressError(ValueError):
@@ -71,7 +83,14 @@ def start_server(tcp: str | None = None, log_level: str = "info") -> int:
         server.start_io(cast(BinaryIO, FramedInput(sys.stdin.buffer)))
     else:
         logger.info("Kerasense language server on %s:%s", *address)
-        server.start_tcp(*address)
+        try:
+            server.start_tcp(*address)
+        except OSError as error:  # the port is taken, the host does not resolve...
+            print(
+                f"kerasense serve: cannot listen on {tcp}: {error.strerror or error}",
+                file=sys.stderr,
+            )
+            return 2
     return 0
 
 

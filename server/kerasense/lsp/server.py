@@ -210,11 +210,11 @@ def build_server() -> KerasenseServer:
     def initialize(params: types.InitializeParams) -> None:
         attach_client_log(server)
         server.settings_ready = asyncio.Event()
-        server.client_watch = watch_client(params.process_id)
         if params.initialization_options is not None:
             server.apply_settings(
                 params.initialization_options, "initializationOptions"
             )
+        server.client_watch = watch_client(params.process_id)
         logger.info(
             "Kerasense %s started (%s positions)",
             __version__,

@@ -18,6 +18,7 @@ from kerasense.config import Config, ConfigError, find_pyproject, load_pyproject
 logger = logging.getLogger(__name__)
 
 RUN_MODES = ("onType", "onSave")
+MAX_DEBOUNCE_MS = 60_000
 LOG_LEVELS = {
     "error": logging.ERROR,
     "warning": logging.WARNING,
@@ -79,9 +80,11 @@ def read_settings(data: object, origin: str) -> tuple[Settings, list[str]]:
         problems.append(f"{origin}: run must be onType or onSave, not {run!r}")
         run = "onType"
     debounce = data.get("debounceMs", 200)
-    if type(debounce) is not int or debounce < 0:
+    if type(debounce) is not int or not 0 <= debounce <= MAX_DEBOUNCE_MS:
+        shown = repr(debounce) if len(repr(debounce)) < 40 else "a larger number"
         problems.append(
-            f"{origin}: debounceMs must be an integer >= 0, not {debounce!r}"
+            f"{origin}: debounceMs must be an integer from 0 to {MAX_DEBOUNCE_MS}, "
+            f"not {shown}"
         )
         debounce = 200
     level = data.get("logLevel")

@@ -20,7 +20,7 @@ _OPENERS = {"(": ")", "[": "]", "{": "}"}
 _CLOSERS = {")": "(", "]": "[", "}": "{"}
 _LOOKBACK = 300
 _LINE_BREAK = re.compile(r"[\r\n]")
-_SIGNIFICANT = re.compile(r"[#\"'()\[\]{},\\\r\n]")
+_SIGNIFICANT = re.compile(r"[#\"'()\[\]{},;\\\r\n]")
 
 
 @dataclass
@@ -180,6 +180,10 @@ def scan(text: str, offset: int) -> Scan:
         elif char == "," and stack:
             stack[-1].argument_start = index + 1
             stack[-1].argument_index += 1
+        elif char == ";" and not stack:
+            # `s = 1; model = Sequential([`: the statement at the cursor is the second.
+            result.statements.append(result.statement_start)
+            result.statement_start = index + 1
         elif char == "\\" and text[index + 1 : index + 2] in ("\n", "\r"):
             index += 3 if text[index + 1 : index + 3] == "\r\n" else 2
             continue

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from kerasense.findings import Finding, Fix, Position, Range, Related, TextEdit
+from kerasense.source.reading import NOTEBOOK_MAX_BYTES, Unreadable, read_bytes
 from kerasense.source.text import split_lines
 
 _IPYTHON_LINE = re.compile(r"^(\s*)(%|!|\w+\s*=\s*[!%]|\?|[\w.]+\?{1,2}\s*$)")
@@ -132,13 +133,22 @@ def python_lines(text: str) -> list[str]:
 
 
 def read_cells(path: Path) -> list[Cell]:
-    """The cells of an ``.ipynb`` file (nbformat is imported only when a notebook is read)."""
+    """The cells of an ``.ipynb`` file (nbformat is imported only when a notebook is read).
+
+    Raises ValueError for a file that is not a regular one or is larger than
+    :data:`~kerasense.source.reading.NOTEBOOK_MAX_BYTES`, and what nbformat raises for
+    one it cannot read."""
     import nbformat
 
+    data = read_bytes(path, NOTEBOOK_MAX_BYTES)
+    if isinstance(data, Unreadable):
+        raise ValueError(data.reason)
+    if len(data) > NOTEBOOK_MAX_BYTES:
+        raise ValueError(f"it is larger than {NOTEBOOK_MAX_BYTES // (1024 * 1024)} MB")
     with warnings.catch_warnings():
         # Old notebooks without cell ids are fine to read; nbformat warns about them.
         warnings.simplefilter("ignore")
-        notebook = nbformat.read(str(path), as_version=4)
+        notebook = nbformat.reads(data.decode("utf-8"), as_version=4)
     return [
         Cell(index, cell.get("cell_type", "raw"), _source(cell.get("source", "")))
         for index, cell in enumerate(notebook.cells)

@@ -3,12 +3,21 @@
 from __future__ import annotations
 
 import io
+import os
 import re
+import stat
 import tokenize
 from dataclasses import dataclass
 from pathlib import Path
 
-MAX_BYTES = 20 * 1024 * 1024
+MAX_BYTES = 2 * 1024 * 1024
+"""Larger files are not checked: no Keras script is that long, and CPython's parser
+needs some 500 bytes of memory per byte of source, so a few megabytes would cost
+gigabytes in the editor's server."""
+TOO_LARGE = f"it is larger than {MAX_BYTES // (1024 * 1024)} MB"
+NOTEBOOK_MAX_BYTES = 64 * 1024 * 1024
+"""Notebooks carry their outputs (plots as images): the limit on their code is
+:data:`MAX_BYTES`, checked on the program their cells make."""
 _COOKIE = re.compile(rb"^[ \t\f]*#.*?coding[:=]", re.MULTILINE)
 
 
@@ -22,7 +31,7 @@ class Unreadable:
 def decode_source(data: bytes) -> str | Unreadable:
     """Decode like the interpreter: BOM, then a PEP 263 coding cookie, else UTF-8."""
     if len(data) > MAX_BYTES:
-        return Unreadable(f"larger than {MAX_BYTES // (1024 * 1024)} MB")
+        return Unreadable(TOO_LARGE)
     if b"\x00" in data:
         return Unreadable("it holds NUL bytes, so it is binary, not Python source")
     try:
@@ -38,9 +47,23 @@ def decode_source(data: bytes) -> str | Unreadable:
     return text[1:] if text.startswith("\ufeff") else text
 
 
-def read_source(path: Path) -> str | Unreadable:
+def read_bytes(path: Path, limit: int = MAX_BYTES) -> bytes | Unreadable:
+    """A regular file's bytes, up to one byte past ``limit``; never blocks on a pipe
+    or reads a device without end."""
     try:
-        data = path.read_bytes()
+        with open(path, "rb", opener=_no_blocking) as stream:
+            if not stat.S_ISREG(os.fstat(stream.fileno()).st_mode):
+                return Unreadable("it is not a regular file")
+            return stream.read(limit + 1)
     except OSError as error:
         return Unreadable(f"it cannot be read: {error.strerror or error}")
-    return decode_source(data)
+
+
+def _no_blocking(name: str, flags: int) -> int:
+    # Opening a FIFO for reading waits for a writer; O_NONBLOCK returns at once.
+    return os.open(name, flags | getattr(os, "O_NONBLOCK", 0))
+
+
+def read_source(path: Path) -> str | Unreadable:
+    data = read_bytes(path)
+    return data if isinstance(data, Unreadable) else decode_source(data)

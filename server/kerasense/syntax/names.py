@@ -75,7 +75,17 @@ class ImportMap:
             result.visit(node)
         return result
 
-    def visit(self, node: ast.stmt) -> None:
+    def visit(self, statement: ast.stmt) -> None:
+        """Read one statement, and those inside an ``if`` or ``try`` in order (with a
+        list of pending statements, not recursion: a long ``elif`` chain nests deep)."""
+        pending = [statement]
+        while pending:
+            node = pending.pop()
+            inside = self._visit_one(node)
+            pending.extend(reversed(inside))
+
+    def _visit_one(self, node: ast.stmt) -> list[ast.stmt]:
+        """Note what ``node`` binds; the statements inside it to read next."""
         if isinstance(node, ast.Import):
             for alias in node.names:
                 full = canonical(alias.name)
@@ -89,7 +99,7 @@ class ImportMap:
         elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
             base = canonical(node.module)
             if base is None:
-                return
+                return []
             if node.col_offset == 0 and not any(a.name == "*" for a in node.names):
                 self.from_imports.setdefault(base, node)
             for alias in node.names:
@@ -108,12 +118,11 @@ class ImportMap:
                 if resolved is not None and resolved.count(".") <= 2:
                     self.names[target.id] = resolved
         elif isinstance(node, ast.If | ast.Try):
-            for child in ast.iter_child_nodes(node):
-                if isinstance(child, ast.stmt):
-                    self.visit(child)
+            inside = [c for c in ast.iter_child_nodes(node) if isinstance(c, ast.stmt)]
             for handler in getattr(node, "handlers", ()):
-                for child in handler.body:
-                    self.visit(child)
+                inside.extend(handler.body)
+            return inside
+        return []
 
     def resolve(self, node: ast.expr) -> str | None:
         """The canonical name an expression such as ``tf.keras.layers.Dense`` stands for."""
