@@ -71,6 +71,11 @@ def analyze(
 def _analyze(
     text: str, config: Config, previous: Analysis | None, incremental: bool
 ) -> Analysis:
+    if text.startswith("\ufeff"):
+        # An editor may keep a file's byte order mark in its text; Python's parser
+        # refuses it there. A form feed, which the parser skips at a line's start, has
+        # the same width in code points and UTF-16 columns.
+        text = "\f" + text[1:]
     source = SourceText(text)
     if len(text) > MAX_BYTES:
         # The editor sends text, not files: the same limit as for files on disk.

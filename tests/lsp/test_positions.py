@@ -160,3 +160,15 @@ async def test_utf8_columns_when_the_editor_prefers_them(
     start = len(line[: line.index(HEAD)].encode("utf-8"))
     assert diagnostic.range.start == types.Position(line=2, character=start)
     assert diagnostic.range.end.character == start + len(HEAD)
+
+
+async def test_a_byte_order_mark_kept_in_the_editor_s_text(
+    client: LanguageClient,
+) -> None:
+    text = "\ufeff" + WIDE
+    uri = open_document(client, "bom.py", text)
+
+    [diagnostic] = (await published(client, uri)).diagnostics
+
+    assert diagnostic.code == "KS101"
+    assert diagnostic.range == expected_range(text, HEAD)
