@@ -41,6 +41,7 @@ logger = logging.getLogger(__name__)
 Lookup = Callable[[str], TextDocument | None]
 Publish = Callable[[types.PublishDiagnosticsParams], None]
 V = TypeVar("V")
+D = TypeVar("D")
 R = TypeVar("R")
 
 
@@ -196,6 +197,7 @@ class Checker(Scheduler[int | None, "Analysis"]):
         self.last_good: dict[str, Analysis] = {}
         self.published: set[str] = set()
         self.diagnostics = DiagnosticCache()
+        self._derived: dict[str, tuple[Analysis, object, object]] = {}
 
     def is_open(self, uri: str) -> bool:
         return self.lookup(uri) is not None
@@ -229,6 +231,19 @@ class Checker(Scheduler[int | None, "Analysis"]):
         self.last_good.pop(uri, None)
         self.published.discard(uri)
         self.diagnostics.forget(uri)
+        self._derived.pop(uri, None)
+
+    def derived(
+        self, uri: str, analysis: Analysis, key: object, build: Callable[[], D]
+    ) -> D:
+        """What a feature builds from an analysis (inlay hints), built once while the
+        analysis and ``key`` (such as the position encoding) stay the same."""
+        kept = self._derived.get(uri)
+        if kept is not None and kept[0] is analysis and kept[1] == key:
+            return kept[2]  # type: ignore[return-value]
+        value = build()
+        self._derived[uri] = (analysis, key, value)
+        return value
 
     def close(self, uri: str) -> None:
         self.forget(uri)

@@ -12,8 +12,11 @@ from typing import TYPE_CHECKING
 from lsprotocol import types
 
 from kerasense.facts.hints import shape_hints
+from kerasense.findings import Position
+from kerasense.lsp.positions import Columns
 
 if TYPE_CHECKING:
+    from kerasense.engine import Analysis
     from kerasense.lsp.server import KerasenseServer
 
 
@@ -26,17 +29,29 @@ async def inlay_hints(
     analysis = analyzed.analysis
     columns = server.columns()
     wanted = columns.range_from_lsp(analysis.source, params.range)
-    hints = []
-    for hint in shape_hints(analysis.models):
-        if not wanted.start <= hint.position <= wanted.end:
-            continue
-        hints.append(
+    # Editors ask again for every scroll; the hints of one text are built once.
+    every = server.checker.derived(
+        analyzed.uri,
+        analysis,
+        ("inlay", columns.encoding),
+        lambda: _hints(analysis, columns),
+    )
+    return [hint for at, hint in every if wanted.start <= at <= wanted.end]
+
+
+def _hints(
+    analysis: Analysis, columns: Columns
+) -> list[tuple[Position, types.InlayHint]]:
+    return [
+        (
+            hint.position,
             types.InlayHint(
                 position=columns.to_lsp(analysis.source, hint.position),
                 label=f"→ {hint.label}",
                 kind=types.InlayHintKind.Type,
                 padding_left=True,
                 tooltip=f"Output shape of {hint.layer}, worked out without running it",
-            )
+            ),
         )
-    return hints
+        for hint in shape_hints(analysis.models)
+    ]
