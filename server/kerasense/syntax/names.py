@@ -78,11 +78,9 @@ class ImportMap:
     def visit(self, statement: ast.stmt) -> None:
         """Read one statement, and those inside an ``if`` or ``try`` in order (with a
         list of pending statements, not recursion: a long ``elif`` chain nests deep)."""
-        pending = [statement]
+        pending = self._visit_one(statement)[::-1]
         while pending:
-            node = pending.pop()
-            inside = self._visit_one(node)
-            pending.extend(reversed(inside))
+            pending.extend(reversed(self._visit_one(pending.pop())))
 
     def _visit_one(self, node: ast.stmt) -> list[ast.stmt]:
         """Note what ``node`` binds; the statements inside it to read next."""
