@@ -272,3 +272,25 @@ model.compile(optimizer="adam", loss="sparse_categorical_crossentropy")
         fixed = apply_edits(text, finding.fixes[0].edits)
         ast.parse(fixed)
         assert f"input_shape={expected}" in fixed
+
+
+def test_removing_a_keyword_keeps_comments_and_the_call_valid() -> None:
+    text = """
+import keras
+from keras import layers
+
+model = keras.Sequential([
+    keras.Input((64,)),
+    layers.Dense(10,  # ten classes
+                 activation="softmax"),
+])
+model.compile(optimizer="adam", loss=keras.losses.SparseCategoricalCrossentropy(
+    from_logits=True,  # the head outputs logits
+))
+"""
+    finding = _finding(text, "KS105")
+    for fix in finding.fixes:
+        fixed = apply_edits(text, fix.edits)
+        ast.parse(fixed)
+        assert "# ten classes" in fixed and "# the head outputs logits" in fixed
+        assert "KS105" not in _codes(fixed)

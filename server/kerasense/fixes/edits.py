@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import ast
+import re
 
 from kerasense.findings import Position, Range, TextEdit
 from kerasense.source.text import SourceText, as_range
@@ -44,18 +45,36 @@ def add_keyword(source: SourceText, call: ast.Call, name: str, value: str) -> Te
 def remove_keyword(
     source: SourceText, call: ast.Call, keyword: ast.keyword
 ) -> TextEdit:
-    """Delete ``keyword`` and the comma that joins it to its neighbour."""
+    """Delete ``keyword`` and the comma that joins it to its neighbour, keeping any
+    comment written between them."""
     items: list[ast.expr | ast.keyword] = [*call.args, *call.keywords]
     arguments = sorted(items, key=lambda a: (a.lineno, a.col_offset))
     index = arguments.index(keyword)
     here = as_range(source, keyword)
     if index > 0:
         previous_end = as_range(source, arguments[index - 1]).end
-        return TextEdit(Range(previous_end, here.end), "")
+        between = source.text_in(Range(previous_end, here.start))
+        return TextEdit(Range(previous_end, here.end), _without_comma(between))
     if len(arguments) > 1:
         following = as_range(source, arguments[1]).start
-        return TextEdit(Range(here.start, following), "")
-    return TextEdit(here, "")
+        between = source.text_in(Range(here.end, following))
+        return TextEdit(Range(here.start, following), _without_comma(between).lstrip())
+    # The only argument: a trailing comma after it goes too.
+    line = source.line(here.end.line)
+    trailing = re.match(r"[ \t]*,", line[here.end.column :])
+    end = (
+        Position(here.end.line, here.end.column + trailing.end())
+        if trailing
+        else here.end
+    )
+    return TextEdit(Range(here.start, end), "")
+
+
+def _without_comma(between: str) -> str:
+    """What stands between two arguments, less their comma: a comment and its line
+    break stay; mere spaces go."""
+    rest = between.replace(",", "", 1)
+    return rest if "#" in rest else ""
 
 
 def set_keyword(source: SourceText, call: ast.Call, name: str, value: str) -> TextEdit:
