@@ -315,6 +315,17 @@ def wait_for_exit(pid: int, seconds: float) -> bool:
     return True
 
 
+def piped_server(cwd: Path, stderr: int) -> subprocess.Popen[bytes]:
+    """The server on pipes, for tests that speak the protocol as bare bytes."""
+    return subprocess.Popen(
+        SERVER_COMMAND,
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        stderr=stderr,
+        cwd=cwd,
+    )
+
+
 def initialize_over_pipe(server: subprocess.Popen[bytes], process_id: int) -> None:
     """Send ``initialize`` and read the answer, as a bare client would."""
     assert server.stdin is not None and server.stdout is not None
@@ -364,13 +375,7 @@ def test_client_process_dying_closes_stdin(tmp_path: Path) -> None:
 @pytest.mark.skipif(not Path("/proc").is_dir(), reason="reads /proc")
 def test_client_process_dying_leaves_stdin_open(tmp_path: Path) -> None:
     editor = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(60)"])
-    server = subprocess.Popen(
-        SERVER_COMMAND,
-        stdin=subprocess.PIPE,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        cwd=tmp_path,
-    )
+    server = piped_server(tmp_path, stderr=subprocess.PIPE)
     try:
         initialize_over_pipe(server, editor.pid)
         editor.kill()
@@ -390,13 +395,7 @@ def test_client_process_dying_leaves_stdin_open(tmp_path: Path) -> None:
 def test_client_process_id_naming_no_process(tmp_path: Path) -> None:
     gone = subprocess.Popen([sys.executable, "-c", "pass"])
     gone.wait()
-    server = subprocess.Popen(
-        SERVER_COMMAND,
-        stdin=subprocess.PIPE,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.DEVNULL,
-        cwd=tmp_path,
-    )
+    server = piped_server(tmp_path, stderr=subprocess.DEVNULL)
     try:
         initialize_over_pipe(server, gone.pid)
         time.sleep(2.5)
@@ -572,13 +571,7 @@ async def test_shutdown_right_after_initialized(tmp_path: Path) -> None:
 
 
 def test_a_process_id_out_of_range_keeps_the_options(tmp_path: Path) -> None:
-    server = subprocess.Popen(
-        SERVER_COMMAND,
-        stdin=subprocess.PIPE,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.DEVNULL,
-        cwd=tmp_path,
-    )
+    server = piped_server(tmp_path, stderr=subprocess.DEVNULL)
     assert server.stdin is not None and server.stdout is not None
     try:
         message = {
