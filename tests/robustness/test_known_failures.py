@@ -29,6 +29,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import os
 import subprocess
 import sys
 import time
@@ -604,6 +605,24 @@ def test_a_process_id_out_of_range_keeps_the_options(tmp_path: Path) -> None:
             assert "error" not in answer, answer
             answer = read_message(server.stdout)
         assert answer["params"]["diagnostics"] == []  # KS101 is not selected
+    finally:
+        server.kill()
+        server.wait()
+
+
+@pytest.mark.parametrize(("asked_to_shut_down", "status"), [(True, 0), (False, 1)])
+def test_exit_status_says_whether_shutdown_came_first(
+    tmp_path: Path, asked_to_shut_down: bool, status: int
+) -> None:
+    server = piped_server(tmp_path, stderr=subprocess.DEVNULL)
+    assert server.stdin is not None
+    try:
+        initialize_over_pipe(server, os.getpid())
+        if asked_to_shut_down:
+            server.stdin.write(frame({"jsonrpc": "2.0", "id": 2, "method": "shutdown"}))
+        server.stdin.write(frame({"jsonrpc": "2.0", "method": "exit"}))
+        server.stdin.flush()
+        assert server.wait(timeout=EXIT_WAIT) == status
     finally:
         server.kill()
         server.wait()

@@ -81,6 +81,9 @@ def start_server(tcp: str | None = None, log_level: str = "info") -> int:
         logger.info("Kerasense language server on stdio")
         # pygls calls only readline() and read() on it.
         server.start_io(cast(BinaryIO, FramedInput(sys.stdin.buffer)))
+        # As the protocol asks: 0 after shutdown and exit, 1 when exit (or the end
+        # of the input) came without shutdown.
+        return 0 if server.shut_down else 1
     else:
         logger.info("Kerasense language server on %s:%s", *address)
         try:

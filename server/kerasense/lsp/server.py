@@ -75,6 +75,8 @@ class KerasenseServer(LanguageServer):
             notebook_document_sync=NOTEBOOK_SYNC,
         )
         self.settings = Settings()
+        self.shut_down = False
+        """Whether the client asked for ``shutdown``: the exit code is 0 only then."""
         self.projects = ProjectConfigs()
         self.settings_ready: asyncio.Event | None = None
         self.client_watch: asyncio.Task[None] | None = None
@@ -307,6 +309,7 @@ def build_server() -> KerasenseServer:
     @server.feature(types.SHUTDOWN)
     @guarded()
     def shutdown(params: None) -> None:
+        server.shut_down = True
         server.checker.shutdown()
         server.notebooks.shutdown()
 
