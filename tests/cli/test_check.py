@@ -107,7 +107,7 @@ def test_unknown_code_is_a_usage_error(
 ) -> None:
     code, _, err = run(capsys, "check", "--select", "XX9", "wrong.py")
     assert code == 2
-    assert "unknown rule code: XX9" in err
+    assert "the command line: select: unknown rule code XX9" in err
 
 
 def test_missing_path_is_a_usage_error(

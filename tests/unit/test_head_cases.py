@@ -8,16 +8,11 @@ import ast
 from kerasense.engine import analyze
 from kerasense.findings import Finding
 from kerasense.source.text import apply_edits
+from tests.conftest import the_finding
 
 
 def _codes(text: str) -> list[str]:
     return [finding.code for finding in analyze(text).findings]
-
-
-def _finding(text: str, code: str) -> Finding:
-    found = [f for f in analyze(text).findings if f.code == code]
-    assert len(found) == 1, _codes(text)
-    return found[0]
 
 
 def _preferred(finding: Finding) -> str:
@@ -45,7 +40,7 @@ def test_a_class_constant_still_counts_for_the_only_classifier() -> None:
     text = TWO_CLASSIFIERS.split("colours =")[0].replace(
         "layers.Dense(NUM_CLASSES,", "layers.Dense(10,"
     )
-    assert "NUM_CLASSES" in _finding(text, "KS108").message
+    assert "NUM_CLASSES" in the_finding(text, "KS108").message
 
 
 FROM_IMPORTED_LOSS = """
@@ -59,7 +54,7 @@ model.compile(optimizer="adam", loss=BinaryCrossentropy())
 
 
 def test_a_loss_class_fix_imports_the_class_it_writes() -> None:
-    finding = _finding(FROM_IMPORTED_LOSS, "KS102")
+    finding = the_finding(FROM_IMPORTED_LOSS, "KS102")
     fix = next(f for f in finding.fixes if "sparse" in f.title)
     fixed = apply_edits(FROM_IMPORTED_LOSS, fix.edits)
     ast.parse(fixed)
@@ -125,7 +120,7 @@ model.compile(
     metrics={"kind": ["accuracy"], "price": ["accuracy"]},
 )
 """
-    finding = _finding(text, "KS110")
+    finding = the_finding(text, "KS110")
     line = text.splitlines()[finding.range.start.line]
     assert line.strip().startswith("metrics=")
     assert finding.range.start.column > line.index('"price"')
@@ -166,10 +161,10 @@ model = keras.Sequential([
 model.compile(optimizer="adam", loss="mse")
 model.fit(x_train, y_train)
 """
-    finding = _finding(text, "KS106")
+    finding = the_finding(text, "KS106")
     assert _preferred(finding) == "Use a crossentropy loss (classification)"
     without_labels = text.replace("model.fit(x_train, y_train)\n", "")
-    finding = _finding(without_labels, "KS106")
+    finding = the_finding(without_labels, "KS106")
     assert _preferred(finding) == "Remove the activation (regression)"
 
 
@@ -202,7 +197,7 @@ model.add(Dropout(0.5))
 model.add(Dense(5, activation="softmax"))
 model.compile(optimizer="adam", loss="sparse_categorical_crossentropy")
 """
-    finding = _finding(text, "KS206")
+    finding = the_finding(text, "KS206")
     assert _preferred(finding) == "Insert Flatten before the first Dense layer"
     fixed = apply_edits(text, finding.fixes[0].edits)
     assert (
@@ -227,7 +222,7 @@ def train(x, y):
         model = keras.Sequential([keras.Input((20,)), layers.Dense(1, activation="sigmoid")])
     model.fit(x, y)
 """
-    finding = _finding(text, "KS111")
+    finding = the_finding(text, "KS111")
     fixed = apply_edits(text, finding.fixes[0].edits)
     ast.parse(fixed)
     assert "\n        model.compile(optimizer=" in fixed
@@ -244,7 +239,7 @@ model.add(keras.Input((28, 28, 1)))
 model.add(layers.Conv2D(32, 3)); model.add(layers.Dense(10, activation="softmax"))
 model.compile(optimizer="adam", loss="sparse_categorical_crossentropy")
 """
-    fixed = apply_edits(text, _finding(text, "KS206").fixes[0].edits)
+    fixed = apply_edits(text, the_finding(text, "KS206").fixes[0].edits)
     assert (
         "model.add(layers.Conv2D(32, 3)); model.add(layers.Flatten()); "
         "model.add(layers.Dense(" in fixed
@@ -288,7 +283,7 @@ model.compile(optimizer="adam", loss=keras.losses.SparseCategoricalCrossentropy(
     from_logits=True,  # the head outputs logits
 ))
 """
-    finding = _finding(text, "KS105")
+    finding = the_finding(text, "KS105")
     for fix in finding.fixes:
         fixed = apply_edits(text, fix.edits)
         ast.parse(fixed)

@@ -3,8 +3,8 @@ models: KS206 and KS207 are sure only when the targets say which."""
 
 from __future__ import annotations
 
-from kerasense.engine import analyze
-from kerasense.findings import Finding, Severity
+from kerasense.findings import Severity
+from tests.conftest import the_finding
 
 CHAR_LANGUAGE_MODEL = """
 import tensorflow as tf
@@ -64,34 +64,28 @@ model.fit(windows, next_load, epochs=10)
 """
 
 
-def _only(text: str, code: str) -> Finding:
-    found = [f for f in analyze(text).findings if f.code == code]
-    assert len(found) == 1, [f"{f.code} {f.message}" for f in analyze(text).findings]
-    return found[0]
-
-
 def test_a_language_model_per_step_is_information_with_no_preferred_fix() -> None:
-    finding = _only(CHAR_LANGUAGE_MODEL, "KS207")
+    finding = the_finding(CHAR_LANGUAGE_MODEL, "KS207")
     assert finding.severity == Severity.INFORMATION
     assert finding.fixes and not any(fix.preferred for fix in finding.fixes)
     assert "one value per step" in finding.message
 
 
 def test_a_tagger_per_token_is_information() -> None:
-    finding = _only(TAGGER, "KS206")
+    finding = the_finding(TAGGER, "KS206")
     assert finding.severity == Severity.INFORMATION
     assert not any(fix.preferred for fix in finding.fixes)
 
 
 def test_per_sample_labels_of_a_dataset_make_it_a_warning() -> None:
-    finding = _only(IMDB_PER_STEP, "KS207")
+    finding = the_finding(IMDB_PER_STEP, "KS207")
     assert finding.severity == Severity.WARNING
     assert any(fix.preferred for fix in finding.fixes)
     assert "one value per step" not in finding.message
 
 
 def test_targets_of_one_axis_make_it_a_warning() -> None:
-    finding = _only(WINDOWS_TO_ONE_VALUE, "KS206")
+    finding = the_finding(WINDOWS_TO_ONE_VALUE, "KS206")
     assert finding.severity == Severity.WARNING
 
 
@@ -102,4 +96,4 @@ def test_a_dense_head_on_image_feature_maps_stays_a_warning() -> None:
         "    layers.Dense(10, activation='softmax')])\n"
         "model.compile(optimizer='adam', loss='sparse_categorical_crossentropy')\n"
     )
-    assert _only(text, "KS206").severity == Severity.WARNING
+    assert the_finding(text, "KS206").severity == Severity.WARNING

@@ -8,7 +8,7 @@ from collections import Counter
 from pathlib import Path
 
 from kerasense.cli import EXIT_CLEAN, EXIT_FINDINGS, EXIT_USAGE, files, report
-from kerasense.config import Config, ConfigError, find_pyproject, load_pyproject
+from kerasense.config import Config, find_pyproject, load_pyproject
 from kerasense.engine import Analysis, analyze, analyze_notebook
 from kerasense.findings import Finding, Range, Severity
 from kerasense.fixes import preferred_edits
@@ -23,14 +23,8 @@ class Configs:
     the file (as the language server reads it), with the command line's codes on top."""
 
     def __init__(self, args: argparse.Namespace) -> None:
-        unknown = [
-            c
-            for c in (*(args.select or ()), *(args.ignore or ()))
-            if not any(code.startswith(c) for code in knowledge().rules)
-        ]
-        if unknown:
-            raise ConfigError(f"unknown rule code: {', '.join(unknown)}")
-        self.flags = Config(select=args.select or (), ignore=args.ignore or ())
+        flags = {"select": list(args.select or ()), "ignore": list(args.ignore or ())}
+        self.flags = Config.from_mapping(flags, origin="the command line")
         self.fixed = args.config
         self._loaded: dict[Path | None, Config] = {}
         if args.config is not None:

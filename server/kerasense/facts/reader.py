@@ -40,6 +40,7 @@ from kerasense.facts.values import (
 from kerasense.knowledge import knowledge
 from kerasense.source.text import SourceText, as_range
 from kerasense.syntax.names import ImportMap
+from kerasense.syntax.statements import nested
 
 logger = logging.getLogger(__name__)
 
@@ -811,7 +812,7 @@ def _exits_early(body: list[ast.stmt]) -> bool:
         if not isinstance(
             statement, ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef
         ):
-            pending.extend(_nested(statement))
+            pending.extend(nested(statement))
     return False
 
 
@@ -849,42 +850,12 @@ def module_imports(tree: ast.Module) -> ImportMap:
 def _imports(tree: ast.Module) -> Iterator[ast.stmt]:
     """Module-level statements first (aliases need their order), then nested imports."""
     yield from tree.body
-    pending = [child for statement in tree.body for child in _nested(statement)]
+    pending = [child for statement in tree.body for child in nested(statement)]
     while pending:
         statement = pending.pop()
         if isinstance(statement, ast.Import | ast.ImportFrom):
             yield statement
-        pending.extend(_nested(statement))
-
-
-_COMPOUND = (
-    ast.If,
-    ast.For,
-    ast.AsyncFor,
-    ast.While,
-    ast.With,
-    ast.AsyncWith,
-    ast.Try,
-    ast.Match,
-    ast.FunctionDef,
-    ast.AsyncFunctionDef,
-    ast.ClassDef,
-    *((ast.TryStar,) if hasattr(ast, "TryStar") else ()),
-)
-
-
-def _nested(statement: ast.stmt) -> list[ast.stmt]:
-    """The statements directly inside a compound statement (imports are statements)."""
-    if not isinstance(statement, _COMPOUND):
-        return []
-    children: list[ast.stmt] = []
-    for field in ("body", "orelse", "finalbody"):
-        children.extend(getattr(statement, field, ()))
-    for handler in getattr(statement, "handlers", ()):
-        children.extend(handler.body)
-    for case in getattr(statement, "cases", ()):
-        children.extend(case.body)
-    return children
+        pending.extend(nested(statement))
 
 
 @dataclass

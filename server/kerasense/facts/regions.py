@@ -32,6 +32,7 @@ from dataclasses import dataclass, field
 from kerasense.facts.model import Model
 from kerasense.source.text import SourceText
 from kerasense.syntax.names import ImportMap
+from kerasense.syntax.statements import nested
 
 
 @dataclass(frozen=True)
@@ -168,10 +169,7 @@ def _bound_by(statement: ast.stmt) -> set[str]:
                 [i.optional_vars for i in node.items if i.optional_vars is not None]
             )
         if not isinstance(node, _DEFINITIONS):
-            for field_name in ("body", "orelse", "finalbody"):
-                pending.extend(getattr(node, field_name, ()))
-            for part in (*getattr(node, "handlers", ()), *getattr(node, "cases", ())):
-                pending.extend(part.body)
+            pending.extend(nested(node))
     return names
 
 
